@@ -1,0 +1,2 @@
+// Assembly-wide attributes of MlObs.Ops.
+[assembly: System.CLSCompliant(false)]
