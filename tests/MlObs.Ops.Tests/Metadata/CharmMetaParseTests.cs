@@ -1,0 +1,276 @@
+// CharmMetaParseTests: charmcraft.yaml and the packed metadata.yaml/config.yaml/actions.yaml trio
+// read to the expected records, and to the same CharmMeta.
+using System.Text.Json;
+using MlObs.Ops.Metadata;
+
+namespace MlObs.Ops.Tests.Metadata;
+
+public sealed class CharmMetaParseTests
+{
+    private static readonly CharmMeta _charmcraft = CharmMeta.FromCharmcraftYaml(MetadataFixtures.CharmcraftYaml);
+
+    [Fact]
+    public void FromCharmcraftYaml_SidecarCharm_ReadsTopLevelFields()
+    {
+        Assert.Equal("mlobs-drift", _charmcraft.Name);
+        Assert.Equal("Watches a model's inputs for drift.", _charmcraft.Summary);
+        Assert.Equal("Runs the drift service in a sidecar container\nand reports to Prometheus.\n", _charmcraft.Description);
+        Assert.False(_charmcraft.Subordinate);
+        Assert.Equal(["metrics"], _charmcraft.ExtraBindings);
+        Assert.Equal(["juju >= 3.6", "k8s-api", "any-of(juju < 4.0, all-of(juju >= 4.0, k8s-api))"], _charmcraft.Assumes);
+    }
+
+    [Fact]
+    public void FromCharmcraftYaml_SidecarCharm_ReadsRelationsWithLimitOptionalAndScope()
+    {
+        Assert.Equal(new RelationMeta("database", RelationRole.Requires, "postgresql_client", 1, false, "global"), _charmcraft.Requires["database"]);
+        Assert.Equal(new RelationMeta("logging", RelationRole.Requires, "loki_push_api", null, true, "global"), _charmcraft.Requires["logging"]);
+        Assert.Equal(new RelationMeta("metrics-endpoint", RelationRole.Provides, "prometheus_scrape", null, false, "global"), _charmcraft.Provides["metrics-endpoint"]);
+        Assert.Equal(new RelationMeta("grafana-dashboard", RelationRole.Provides, "grafana_dashboard", null, false, "global"), _charmcraft.Provides["grafana-dashboard"]);
+        Assert.Equal(new RelationMeta("replicas", RelationRole.Peer, "drift_replica", null, false, "global"), _charmcraft.Peers["replicas"]);
+    }
+
+    [Fact]
+    public void Relations_SidecarCharm_MergesAllThreeSectionsInOrder()
+    {
+        Assert.Equal(
+            ["database", "logging", "metrics-endpoint", "grafana-dashboard", "replicas"],
+            _charmcraft.Relations.Keys);
+        Assert.Equal(RelationRole.Peer, _charmcraft.Relations["replicas"].Role);
+    }
+
+    [Fact]
+    public void Relations_AfterWithReplacingPeers_ReflectsTheNewPeers()
+    {
+        _ = _charmcraft.Relations; // populate the merge before copying
+        var peerless = _charmcraft with { Peers = new Dictionary<string, RelationMeta>() };
+
+        Assert.DoesNotContain("replicas", peerless.Relations.Keys);
+        Assert.Contains("replicas", _charmcraft.Relations.Keys);
+    }
+
+    [Fact]
+    public void FromCharmcraftYaml_SidecarCharm_ReadsContainersResourcesAndStorage()
+    {
+        var drift = _charmcraft.Containers["drift"];
+        Assert.Equal("drift-image", drift.Resource);
+        Assert.Equal([new ContainerMount("data", "/var/lib/drift")], drift.Mounts);
+        Assert.Empty(_charmcraft.Containers["log-shipper"].Mounts);
+
+        Assert.Equal(new ResourceMeta("drift-image", "oci-image", null, "OCI image for the drift service"), _charmcraft.Resources["drift-image"]);
+        Assert.Equal(new ResourceMeta("reference-profile", "file", "profile.json", "The reference profile."), _charmcraft.Resources["reference-profile"]);
+
+        Assert.Equal(new StorageMeta("data", "filesystem", "Reference profiles and state.", "/data", false, false, "1G", null), _charmcraft.Storages["data"]);
+        Assert.Equal(new StorageMeta("scratch", "block", null, null, true, false, null, "1-4"), _charmcraft.Storages["scratch"]);
+    }
+
+    [Fact]
+    public void FromCharmcraftYaml_SidecarCharm_ReadsConfigOptionsOfEachType()
+    {
+        var config = _charmcraft.Config;
+
+        Assert.Equal(["log-level", "port", "threshold", "warmup", "enable-alerts", "api-token"], config.Keys);
+        Assert.Equal(ConfigOptionType.String, config["log-level"].Type);
+        Assert.Equal("info", config["log-level"].Default!.Value.GetString());
+        Assert.Equal("One of debug, info, warning, error.", config["log-level"].Description);
+        Assert.Equal(8080, config["port"].Default!.Value.GetInt64());
+        Assert.Equal(0.25, config["threshold"].Default!.Value.GetDouble());
+        Assert.Equal(3.0, config["warmup"].Default!.Value.GetDouble());
+        Assert.Equal(JsonValueKind.True, config["enable-alerts"].Default!.Value.ValueKind);
+        Assert.Equal(ConfigOptionType.Secret, config["api-token"].Type);
+        Assert.Null(config["api-token"].Default);
+    }
+
+    [Fact]
+    public void FromCharmcraftYaml_SidecarCharm_ReadsActionsWithParams()
+    {
+        var snapshot = _charmcraft.Actions["snapshot"];
+
+        Assert.Equal("Take a snapshot of the reference profile.", snapshot.Description);
+        Assert.Equal(["compress", "level", "tags", "target"], snapshot.Params.Keys);
+        Assert.Equal("boolean", snapshot.Params["compress"].Type);
+        Assert.Equal(JsonValueKind.True, snapshot.Params["compress"].Default!.Value.ValueKind);
+        Assert.Equal(6, snapshot.Params["level"].Default!.Value.GetInt32());
+        Assert.Equal("Compression level.", snapshot.Params["level"].Description);
+        Assert.Null(snapshot.Params["target"].Default);
+        Assert.Equal(["target"], snapshot.Required);
+        Assert.False(snapshot.AdditionalProperties);
+        Assert.Equal("snapshots", snapshot.ExecutionGroup);
+        Assert.True(snapshot.Parallel);
+    }
+
+    [Fact]
+    public void FromCharmcraftYaml_ActionParamDefault_ResolvesScalarsLikePyYaml()
+    {
+        var tags = _charmcraft.Actions["snapshot"].Params["tags"].Default!.Value;
+
+        // A quoted "01" stays a string; a plain 0755 is YAML 1.1 octal.
+        Assert.Equal("""["daily","01",493]""", tags.GetRawText());
+    }
+
+    [Fact]
+    public void FromCharmcraftYaml_ActionWithoutOptionalFields_UsesDefaults()
+    {
+        var rebuild = _charmcraft.Actions["rebuild-profile"];
+
+        Assert.Empty(rebuild.Params);
+        Assert.Empty(rebuild.Required);
+        Assert.True(rebuild.AdditionalProperties);
+        Assert.Null(rebuild.ExecutionGroup);
+        Assert.False(rebuild.Parallel);
+    }
+
+    [Fact]
+    public void FromLegacy_PackedTrio_EqualsCharmcraftParse()
+    {
+        var legacy = CharmMeta.FromLegacy(MetadataFixtures.MetadataYaml, MetadataFixtures.ConfigYaml, MetadataFixtures.ActionsYaml);
+
+        Assert.Equal(_charmcraft, legacy);
+        Assert.Equal(_charmcraft.GetHashCode(), legacy.GetHashCode());
+    }
+
+    [Fact]
+    public void Equals_DifferentConfigDefault_IsFalse()
+    {
+        var config = new Dictionary<string, ConfigOptionMeta>(_charmcraft.Config)
+        {
+            ["port"] = _charmcraft.Config["port"] with { Default = JsonDocument.Parse("9090").RootElement.Clone() },
+        };
+
+        Assert.NotEqual(_charmcraft, _charmcraft with { Config = config });
+    }
+
+    [Fact]
+    public void FromLegacy_WithoutConfigAndActions_HasNoneOfEither()
+    {
+        var legacy = CharmMeta.FromLegacy(MetadataFixtures.MetadataYaml, null, null);
+
+        Assert.Empty(legacy.Config);
+        Assert.Empty(legacy.Actions);
+        Assert.Equal(_charmcraft.Containers.Keys, legacy.Containers.Keys);
+    }
+
+    [Fact]
+    public void FromLegacy_EmptyConfigAndActionsFiles_HasNoneOfEither()
+    {
+        var legacy = CharmMeta.FromLegacy("name: x\n", "", "# no actions\n");
+
+        Assert.Empty(legacy.Config);
+        Assert.Empty(legacy.Actions);
+    }
+
+    [Fact]
+    public void FromLegacy_RelationShortForm_ReadsInterface()
+    {
+        var meta = CharmMeta.FromLegacy("name: x\nrequires:\n  db: mysql\n", null, null);
+
+        Assert.Equal(new RelationMeta("db", RelationRole.Requires, "mysql", null, false, "global"), meta.Requires["db"]);
+    }
+
+    [Fact]
+    public void FromLegacy_SubordinateWithContainerScope_ReadsBoth()
+    {
+        var meta = CharmMeta.FromLegacy(
+            "name: x\nsubordinate: true\nrequires:\n  juju-info: {interface: juju-info, scope: container}\n",
+            null,
+            null);
+
+        Assert.True(meta.Subordinate);
+        Assert.Equal("container", meta.Requires["juju-info"].Scope);
+    }
+
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("True", true)]
+    [InlineData("YES", true)]
+    [InlineData("on", true)]
+    [InlineData("'yes'", true)]
+    [InlineData("false", false)]
+    [InlineData("No", false)]
+    [InlineData("OFF", false)]
+    public void FromLegacy_YamlOneOneBooleanDefault_ReadsAsBoolean(string yaml, bool expected)
+    {
+        var meta = CharmMeta.FromLegacy("name: x\n", $"options:\n  flag: {{type: boolean, default: {yaml}}}\n", null);
+
+        Assert.Equal(expected, meta.Config["flag"].Default!.Value.GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("0x1F", 31)]
+    [InlineData("1_000", 1000)]
+    [InlineData("-42", -42)]
+    [InlineData("'8000'", 8000)]
+    public void FromLegacy_IntDefaultForms_ReadAsInteger(string yaml, long expected)
+    {
+        var meta = CharmMeta.FromLegacy("name: x\n", $"options:\n  n: {{type: int, default: {yaml}}}\n", null);
+
+        Assert.Equal(expected, meta.Config["n"].Default!.Value.GetInt64());
+    }
+
+    [Fact]
+    public void FromLegacy_StringOptionWithEmptyOrNullDefault_DistinguishesTheTwo()
+    {
+        var meta = CharmMeta.FromLegacy("name: x\n", "options:\n  a: {type: string, default: ''}\n  b: {type: string, default: ~}\n  c: {type: string, default: 8000}\n", null);
+
+        Assert.Equal(string.Empty, meta.Config["a"].Default!.Value.GetString());
+        Assert.Null(meta.Config["b"].Default);
+        Assert.Equal("8000", meta.Config["c"].Default!.Value.GetString());
+    }
+
+    [Fact]
+    public void Load_DirWithMetadataYaml_ReadsTheTrioNotCharmcraftYaml()
+    {
+        using var dir = new TempDir();
+        dir.Write("metadata.yaml", MetadataFixtures.MetadataYaml);
+        dir.Write("config.yaml", MetadataFixtures.ConfigYaml);
+        dir.Write("actions.yaml", MetadataFixtures.ActionsYaml);
+        dir.Write("charmcraft.yaml", "name: something-else\n");
+
+        Assert.Equal(_charmcraft, CharmMeta.Load(dir.Path));
+    }
+
+    [Fact]
+    public void Load_DirWithOnlyCharmcraftYaml_ReadsIt()
+    {
+        using var dir = new TempDir();
+        dir.Write("charmcraft.yaml", MetadataFixtures.CharmcraftYaml);
+
+        Assert.Equal(_charmcraft, CharmMeta.Load(dir.Path));
+    }
+
+    [Fact]
+    public void Load_EmptyDir_ThrowsNamingTheDir()
+    {
+        using var dir = new TempDir();
+
+        var ex = Assert.Throws<CharmMetaException>(() => CharmMeta.Load(dir.Path));
+
+        Assert.Equal($"no metadata.yaml or charmcraft.yaml in {dir.Path}", ex.Message);
+    }
+
+    [Fact]
+    public void Load_BadConfigYaml_NamesTheFilePath()
+    {
+        using var dir = new TempDir();
+        dir.Write("metadata.yaml", "name: x\n");
+        dir.Write("config.yaml", "options:\n  port: {type: integer}\n");
+
+        var ex = Assert.Throws<CharmMetaException>(() => CharmMeta.Load(dir.Path));
+
+        Assert.StartsWith(System.IO.Path.Combine(dir.Path, "config.yaml"), ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class TempDir : IDisposable
+    {
+        public TempDir()
+        {
+            Path = Directory.CreateTempSubdirectory("mlobs-meta-").FullName;
+        }
+
+        public string Path { get; }
+
+        public void Write(string name, string text) => File.WriteAllText(System.IO.Path.Combine(Path, name), text);
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}
