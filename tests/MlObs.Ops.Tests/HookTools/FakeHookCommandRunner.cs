@@ -37,6 +37,18 @@ internal sealed class FakeHookCommandRunner : IHookCommandRunner
     /// <summary>The requests made to <paramref name="tool"/>, in call order.</summary>
     public IReadOnlyList<HookCommandRequest> CallsTo(string tool) => Calls.Where(c => c.Tool == tool).ToList();
 
+    /// <summary>The tools that have at least one scripted answer.</summary>
+    public HashSet<string> ScriptedTools
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new HashSet<string>(_answers.Keys, StringComparer.Ordinal);
+            }
+        }
+    }
+
     /// <summary>The only request made; fails the test if there were none or several.</summary>
     public HookCommandRequest SingleCall => Assert.Single(Calls);
 

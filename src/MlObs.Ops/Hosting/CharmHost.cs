@@ -1,0 +1,130 @@
+// CharmHost: the entry point of a charm binary; runs one dispatch from JUJU_* environment to exit code.
+using Microsoft.Extensions.Logging;
+using MlObs.Ops.Hosting;
+using MlObs.Ops.HookTools;
+using MlObs.Ops.Logging;
+using MlObs.Ops.Metadata;
+
+namespace MlObs.Ops;
+
+/// <summary>Settings for <see cref="CharmHost"/>; the defaults are what Juju provides.</summary>
+public sealed class CharmHostOptions
+{
+    /// <summary>The dispatch environment; null reads the process environment.</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
+    /// <summary>How hook tools run; null runs them as processes found on <c>PATH</c>.</summary>
+    public IHookCommandRunner? Runner { get; init; }
+
+    /// <summary>The clock (for the leadership lease).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where fatal errors are also written (Juju logs a charm's stderr at WARNING).</summary>
+    public TextWriter? Stderr { get; init; }
+
+    /// <summary>The lowest level sent to <c>juju-log</c> (ops sends DEBUG; Juju filters by model config).</summary>
+    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Debug;
+}
+
+/// <summary>
+/// Runs a charm for one dispatch, as ops' <c>ops.main</c> does: reads the Juju context, loads the
+/// metadata, builds the charm, re-emits deferred events, emits the event of
+/// <c>JUJU_DISPATCH_PATH</c>, collects status, saves state, and returns the exit code.
+/// </summary>
+public static class CharmHost
+{
+    /// <summary>Runs one dispatch.</summary>
+    /// <typeparam name="TCharm">The charm type.</typeparam>
+    /// <param name="createCharm">Builds the charm on the dispatch's framework (the charm's constructor observes events).</param>
+    /// <param name="options">Settings; null for Juju's defaults.</param>
+    /// <param name="cancellationToken">Cancels the dispatch.</param>
+    /// <returns>0 on success; 1 when the context is invalid or charm code threw (Juju then retries the hook).</returns>
+    public static async Task<int> RunAsync<TCharm>(Func<Framework, TCharm> createCharm, CharmHostOptions? options = null, CancellationToken cancellationToken = default)
+        where TCharm : CharmBase
+    {
+        ArgumentNullException.ThrowIfNull(createCharm);
+        options ??= new CharmHostOptions();
+        var stderr = options.Stderr ?? Console.Error;
+
+        JujuContext context;
+        try
+        {
+            context = options.Environment is null ? JujuContext.FromEnvironment() : JujuContext.FromDictionary(options.Environment);
+        }
+        catch (JujuContextException ex)
+        {
+            await stderr.WriteLineAsync($"ERROR {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        var runner = options.Runner ?? new ProcessHookCommandRunner(
+            path: options.Environment?.GetValueOrDefault("PATH") ?? System.Environment.GetEnvironmentVariable("PATH"),
+            workingDirectory: context.CharmDir);
+        var commands = new HookCommands(runner);
+        using var logProvider = new JujuLoggerProvider(commands, options.MinimumLogLevel);
+        using var loggerFactory = new JujuLoggerFactory(logProvider);
+        var logger = loggerFactory.CreateLogger("MlObs.Ops.CharmHost");
+
+        try
+        {
+            var meta = CharmMeta.Load(context.CharmDir);
+            var store = await StateStore.LoadAsync(commands, cancellationToken).ConfigureAwait(false);
+            var model = new Model(context, meta, commands, options.TimeProvider);
+            var framework = new Framework(model, store, loggerFactory);
+            _ = createCharm(framework);
+
+            var dispatch = DispatchPath.Parse(context.DispatchPath);
+            var resolved = ResolvedEvent.Resolve(dispatch.EventName, meta);
+
+            // ops skips re-emitting in the restricted contexts of legacy metering hooks.
+            if (resolved.Kind is not (EventKind.CollectMetrics or EventKind.MeterStatusChanged))
+            {
+                await framework.ReemitDeferredAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            FrameworkLog.Emitting(logger, resolved.EventName);
+            await framework.EmitAsync(resolved, SnapshotKeys.FromContext(context, resolved), cancellationToken).ConfigureAwait(false);
+            await logProvider.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await framework.EvaluateStatusAsync(cancellationToken).ConfigureAwait(false);
+            await framework.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await logProvider.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+#pragma warning disable CA1031 // The host is the last line: every failure becomes a logged ERROR and exit code 1.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            FrameworkLog.Uncaught(logger, ex);
+            await stderr.WriteLineAsync($"Uncaught {ex.GetType().Name} in charm code: {ex.Message}").ConfigureAwait(false);
+            try
+            {
+                await logProvider.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // juju-log itself failed: what was queued goes to stderr instead.
+            catch (Exception logFailure)
+#pragma warning restore CA1031
+            {
+                await stderr.WriteLineAsync($"juju-log failed ({logFailure.Message}); queued log records follow:").ConfigureAwait(false);
+                foreach (var (level, message) in logProvider.Drain())
+                {
+                    await stderr.WriteLineAsync($"{level} {message}").ConfigureAwait(false);
+                }
+            }
+
+            return 1;
+        }
+    }
+}
+
+/// <summary>A logger factory with the juju-log provider only.</summary>
+internal sealed class JujuLoggerFactory(JujuLoggerProvider provider) : ILoggerFactory
+{
+    public void AddProvider(ILoggerProvider provider) =>
+        throw new NotSupportedException("A charm logs to juju-log only.");
+
+    public ILogger CreateLogger(string categoryName) => provider.CreateLogger(categoryName);
+
+    public void Dispose()
+    {
+    }
+}
