@@ -19,7 +19,8 @@ JUJU_DISPATCH_PATH=hooks/config-changed ./dispatch under env -i.
   --help         this text
 
 Times are wall-clock per dispatch, measured with bash's $EPOCHREALTIME; they include starting
-env(1) and every fake hook tool the charm calls (about 1 ms each).
+env(1) and every fake hook tool the charm calls (about 1 ms each). "floor" is the median of as
+many runs of `env -i /bin/true`: what process start-up alone costs on this machine right now.
 USAGE
 }
 
@@ -107,6 +108,16 @@ for ((i = 1; i <= runs; i++)); do
     durations+=($((10#${end//[.,]/} - 10#${start//[.,]/})))
 done
 
+# The floor on this machine right now: starting a do-nothing program the same way.
+floor=()
+for ((i = 1; i <= runs; i++)); do
+    start=$EPOCHREALTIME
+    env -i /bin/true
+    end=$EPOCHREALTIME
+    floor+=($((10#${end//[.,]/} - 10#${start//[.,]/})))
+done
+mapfile -t floor < <(printf '%s\n' "${floor[@]}" | sort -n)
+
 mapfile -t sorted < <(printf '%s\n' "${durations[@]}" | sort -n)
 sum=0
 for d in "${sorted[@]}"; do
@@ -148,4 +159,5 @@ echo "mean:       $(ms "$mean") ms"
 echo "p90:        $(ms "$p90") ms"
 echo "min:        $(ms "${sorted[0]}") ms"
 echo "max:        $(ms "${sorted[n - 1]}") ms"
+echo "floor:      $(ms "${floor[n / 2]}") ms median of env -i /bin/true (machine noise)"
 echo "hook-tool calls per dispatch: ${#calls[@]}${breakdown:+ ($breakdown)}"
