@@ -1,0 +1,123 @@
+// ChildProcess: runs a program for a process-level test with a chosen environment, optional stdin
+// and a timeout, and returns its exit code and output.
+using System.Diagnostics;
+using System.Text;
+
+namespace MlObs.Ops.Tests.ProcessLevel;
+
+/// <summary>What a finished child process left behind.</summary>
+internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
+{
+    /// <summary>Exit code and output, for assertion messages.</summary>
+    public string Describe() => $"exit code {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
+}
+
+internal static class ChildProcess
+{
+    private static readonly UTF8Encoding _utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    // Variables that `dotnet test` hands to the test host for its own MSBuild; a nested `dotnet`
+    // command must find its SDK afresh instead.
+    private static readonly string[] _buildHostVariables =
+    [
+        "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBuildLoadMicrosoftTargetsReadOnly",
+        "MSBUILDNOINPROCNODE", "MSBUILD_EXE_PATH", "DOTNET_HOST_PATH", "VSTEST_HOST_DEBUG",
+    ];
+
+    /// <summary>The <c>dotnet</c> muxer running the tests, else <c>dotnet</c> from PATH.</summary>
+    public static string Dotnet =>
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+
+    /// <summary>This process's environment less what would confuse a nested <c>dotnet</c> command.</summary>
+    public static Dictionary<string, string> EnvironmentForDotnet()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            var name = (string)entry.Key;
+            if (!_buildHostVariables.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                environment[name] = (string?)entry.Value ?? "";
+            }
+        }
+
+        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        environment["DOTNET_NOLOGO"] = "1";
+        return environment;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="fileName"/> with exactly <paramref name="environment"/> (nothing is
+    /// inherited), feeding it <paramref name="stdin"/> (or an empty stdin) and killing it with its
+    /// children after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<ProcessResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string> environment,
+        string workingDirectory,
+        string? stdin = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardInputEncoding = _utf8,
+            StandardOutputEncoding = _utf8,
+            StandardErrorEncoding = _utf8,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.Environment.Clear();
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout ?? TimeSpan.FromMinutes(2));
+        using var process = Process.Start(startInfo)
+            ?? throw new InvalidOperationException($"could not start {fileName}");
+        try
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync(timeoutSource.Token);
+            var stderr = process.StandardError.ReadToEndAsync(timeoutSource.Token);
+            try
+            {
+                if (stdin is not null)
+                {
+                    await process.StandardInput.WriteAsync(stdin.AsMemory(), timeoutSource.Token);
+                }
+            }
+            catch (IOException)
+            {
+                // The program exited without reading all of its stdin; its exit code tells the rest.
+            }
+            finally
+            {
+                process.StandardInput.Close();
+            }
+
+            await process.WaitForExitAsync(timeoutSource.Token);
+            return new ProcessResult(process.ExitCode, await stdout, await stderr);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in time");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+// Tests of the `mlobs` command through its wrapper, tools/MlObs.Cli/mlobs.sh, as a user runs it.
+// They run the CLI as a process, so this project needs no reference to MlObs.Cli.
+using System.Text.RegularExpressions;
+
+namespace MlObs.Ops.Tests.ProcessLevel;
+
+/// <summary>
+/// The wrapper builds MlObs.Cli and MlObs.Ops; tests in this collection run alone so that no other
+/// nested build (the sample charm's publish) touches MlObs.Ops at the same time.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MlObsCommandLine
+{
+    public const string Name = "mlobs command line";
+}
+
+[Collection(MlObsCommandLine.Name)]
+public sealed partial class CliTests
+{
+    private static readonly string _wrapper = Path.Combine(RepoPaths.Root, "tools", "MlObs.Cli", "mlobs.sh");
+
+    // Run from a directory outside the checkout: the wrapper must not depend on the cwd.
+    private static Task<ProcessResult> RunMlobsAsync(params string[] arguments) =>
+        ChildProcess.RunAsync(
+            "/bin/sh", [_wrapper, .. arguments], ChildProcess.EnvironmentForDotnet(), Path.GetTempPath(),
+            timeout: TimeSpan.FromMinutes(5));
+
+    [GeneratedRegex(@"^\d+\.\d+\.\d+\S*\n$")]
+    private static partial Regex VersionLine();
+
+    [Fact]
+    public async Task Help_FromAnyDirectory_DescribesMlObs()
+    {
+        var result = await RunMlobsAsync("--help");
+
+        Assert.True(result.ExitCode == 0, result.Describe());
+        Assert.Contains("mlobs drives MlObs, a .NET toolkit for observable MLOps on Juju", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Usage:\n  mlobs", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_Always_PrintsInformationalVersion()
+    {
+        var result = await RunMlobsAsync("--version");
+
+        Assert.True(result.ExitCode == 0, result.Describe());
+        Assert.Matches(VersionLine(), result.Stdout);
+    }
+
+    [Fact]
+    public async Task UnknownVerb_Always_FailsWithMessage()
+    {
+        var result = await RunMlobsAsync("no-such-verb");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("no-such-verb", result.Stderr, StringComparison.Ordinal);
+    }
+}

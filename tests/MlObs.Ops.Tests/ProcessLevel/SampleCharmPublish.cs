@@ -1,0 +1,71 @@
+// SampleCharmPublish: an xunit collection fixture that publishes tests/SampleCharm Native AOT once
+// per test run and lays out charm dirs with the binary as `dispatch`, as `mlobs charm pack` will.
+using System.Globalization;
+
+namespace MlObs.Ops.Tests.ProcessLevel;
+
+/// <summary>The tests that run the published sample charm share one publish.</summary>
+[CollectionDefinition(Name)]
+public sealed class PublishedSampleCharm : ICollectionFixture<SampleCharmPublish>
+{
+    public const string Name = "Published sample charm";
+}
+
+public sealed class SampleCharmPublish : IAsyncLifetime
+{
+    public const string RuntimeIdentifier = "linux-x64";
+    public const string BinaryName = "sample-charm";
+
+    // AOT compilation of a small program takes well under a minute; a cold NuGet restore can
+    // take longer.
+    private static readonly TimeSpan _publishTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>Where the publish output goes: under the test assembly's output dir.</summary>
+    public string PublishDir { get; } = Path.Combine(AppContext.BaseDirectory, "sample-charm-publish");
+
+    /// <summary>The Native AOT executable.</summary>
+    public string Binary => Path.Combine(PublishDir, BinaryName);
+
+    public async Task InitializeAsync()
+    {
+        var project = Path.Combine(RepoPaths.Root, "tests", "SampleCharm", "SampleCharm.csproj");
+        string[] arguments =
+        [
+            "publish", project, "-c", "Release", "-r", RuntimeIdentifier, "-o", PublishDir,
+            // No MSBuild or compiler server may outlive the publish: they would keep its output
+            // pipes open.
+            "-nodeReuse:false", "-p:UseSharedCompilation=false",
+        ];
+        var result = await ChildProcess.RunAsync(
+            ChildProcess.Dotnet, arguments, ChildProcess.EnvironmentForDotnet(), RepoPaths.Root,
+            timeout: _publishTimeout);
+        if (result.ExitCode != 0 || !File.Exists(Binary))
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"dotnet {string.Join(' ', arguments)} did not produce {Binary}: {result.Describe()}"));
+        }
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// Copies the binary to <c><paramref name="charmDir"/>/dispatch</c> (executable) and
+    /// <c>charmcraft.yaml</c> beside it.
+    /// </summary>
+    public void LayOutCharm(string charmDir)
+    {
+        Directory.CreateDirectory(charmDir);
+        var dispatch = Path.Combine(charmDir, "dispatch");
+        File.Copy(Binary, dispatch, overwrite: true);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("charm dirs are laid out on Linux");
+        }
+
+        File.SetUnixFileMode(dispatch,
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        File.Copy(Path.Combine(PublishDir, "charmcraft.yaml"), Path.Combine(charmDir, "charmcraft.yaml"), overwrite: true);
+    }
+}
