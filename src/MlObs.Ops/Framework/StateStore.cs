@@ -25,8 +25,8 @@ internal sealed record DeferredNotice(
 internal sealed partial class OpsJsonContext : JsonSerializerContext;
 
 /// <summary>
-/// Reads the unit's state once at the start of a dispatch and writes what changed once at the
-/// end. Juju commits <c>state-set</c> only when the hook succeeds, so a failed dispatch keeps
+/// Reads the unit's state once at the start of a dispatch and writes it back, in one call, at
+/// the end when anything changed. Juju commits <c>state-set</c> only when the hook succeeds, so a failed dispatch keeps
 /// nothing, as ops' SQLite transaction does.
 /// </summary>
 internal sealed class StateStore
@@ -60,30 +60,25 @@ internal sealed class StateStore
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        var deferredJson = Deferred.Count == 0 ? null : JsonSerializer.Serialize(Deferred, OpsJsonContext.Default.ListDeferredNotice);
-        var changes = new Dictionary<string, string>(StringComparer.Ordinal);
+        // The whole state goes out in one state-set whenever any key changed. Juju merges keys,
+        // so writing unchanged ones costs nothing but bytes, and a store that replaces (such as
+        // the fake hook tools) stays correct. Nothing is ever deleted: an empty queue is "[]".
+        var next = new Dictionary<string, string>(_loaded, StringComparer.Ordinal);
         foreach (var (key, value) in _pending)
         {
-            if (!_loaded.TryGetValue(key, out var old) || old != value)
-            {
-                changes[key] = value;
-            }
+            next[key] = value;
         }
 
-        var hadDeferred = _loaded.TryGetValue(DeferredKey, out var oldDeferred);
-        if (deferredJson is not null && deferredJson != oldDeferred)
+        if (Deferred.Count > 0 || _loaded.ContainsKey(DeferredKey))
         {
-            changes[DeferredKey] = deferredJson;
+            next[DeferredKey] = JsonSerializer.Serialize(Deferred, OpsJsonContext.Default.ListDeferredNotice);
         }
 
-        if (changes.Count > 0)
+        var changed = next.Count != _loaded.Count
+            || next.Any(kv => !_loaded.TryGetValue(kv.Key, out var old) || old != kv.Value);
+        if (changed)
         {
-            await _commands.StateSetAsync(changes, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (deferredJson is null && hadDeferred)
-        {
-            await _commands.StateDeleteAsync(DeferredKey, cancellationToken).ConfigureAwait(false);
+            await _commands.StateSetAsync(next, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -9,6 +9,11 @@ public sealed class DeferralTests : IDisposable
 
     public void Dispose() => _harness.Dispose();
 
+    private static List<DeferredNotice> DeferredIn(DispatchHarness harness) =>
+        harness.UnitState.TryGetValue(StateStore.DeferredKey, out var json)
+            ? System.Text.Json.JsonSerializer.Deserialize(json, OpsJsonContext.Default.ListDeferredNotice)!
+            : [];
+
     [Fact]
     public async Task Defer_ThenNextDispatch_ReemitsBeforeNewEventToDeferringHandlerOnly()
     {
@@ -35,7 +40,7 @@ public sealed class DeferralTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.Equal(["deferring-handler:db_relation_changed:3:pg/0:True", "update:update_status"], order);
-        Assert.DoesNotContain(StateStore.DeferredKey, _harness.UnitState.Keys);
+        Assert.Empty(DeferredIn(_harness));
     }
 
     [Fact]
@@ -67,7 +72,7 @@ public sealed class DeferralTests : IDisposable
         await _harness.DispatchAsync("hooks/install", Setup);
         await _harness.DispatchAsync("hooks/update-status", Setup);
 
-        var notices = System.Text.Json.JsonSerializer.Deserialize(_harness.UnitState[StateStore.DeferredKey], OpsJsonContext.Default.ListDeferredNotice)!;
+        var notices = DeferredIn(_harness);
         Assert.Equal(["config_changed", "install"], notices.Select(n => n.EventName));
     }
 
@@ -79,7 +84,7 @@ public sealed class DeferralTests : IDisposable
         await _harness.DispatchAsync("hooks/config-changed", Setup);
         await _harness.DispatchAsync("hooks/config-changed", Setup);
 
-        var notices = System.Text.Json.JsonSerializer.Deserialize(_harness.UnitState[StateStore.DeferredKey], OpsJsonContext.Default.ListDeferredNotice)!;
+        var notices = DeferredIn(_harness);
         Assert.Single(notices);
     }
 
@@ -110,7 +115,7 @@ public sealed class DeferralTests : IDisposable
         var code = await _harness.DispatchAsync("hooks/update-status", Setup);
 
         Assert.Equal(1, code);
-        Assert.Contains(StateStore.DeferredKey, _harness.UnitState.Keys);
+        Assert.Single(DeferredIn(_harness));
     }
 
     [Fact]
@@ -120,7 +125,7 @@ public sealed class DeferralTests : IDisposable
 
         await _harness.DispatchAsync("hooks/update-status", _ => { });
 
-        Assert.DoesNotContain(StateStore.DeferredKey, _harness.UnitState.Keys);
+        Assert.Empty(DeferredIn(_harness));
     }
 
     [Fact]
@@ -132,6 +137,18 @@ public sealed class DeferralTests : IDisposable
         await _harness.DispatchAsync("hooks/collect-metrics", c => c.On.ConfigChanged.Observe(_ => reemitted = true));
 
         Assert.False(reemitted);
+    }
+
+    [Fact]
+    public async Task Commit_NothingChanged_WritesNothing()
+    {
+        await _harness.DispatchAsync("hooks/config-changed", c => c.On.ConfigChanged.Observe(e => e.Defer()));
+        await _harness.DispatchAsync("hooks/update-status", c => c.On.ConfigChanged.Observe(_ => { }));
+
+        await _harness.DispatchAsync("hooks/update-status", c => c.On.ConfigChanged.Observe(_ => { }));
+
+        Assert.Empty(_harness.Runner.CallsTo("state-set"));
+        Assert.Empty(_harness.Runner.CallsTo("state-delete"));
     }
 
     [Fact]
