@@ -34,6 +34,11 @@ internal sealed class SampleK8sCharm : CharmBase
         var config = await Model.GetConfigAsync(ct);
         var port = config.GetInt("port") ?? 8080;
         Log.Reconciling(Logger, e.Name, port);
+        if (port is < 1 or > 65535)
+        {
+            return; // collect-status tells the operator; nothing to publish until the port is valid.
+        }
+
         var db = await Model.GetRelationAsync("db", cancellationToken: ct);
         if (db is not null && await Model.Unit.IsLeaderAsync(ct))
         {

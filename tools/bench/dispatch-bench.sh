@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # dispatch-bench.sh: times one config-changed dispatch of the Native AOT sample charm, run as Juju
 # runs it (env -i, Juju-like variables, cwd = charm dir) with the fake hook tools of
-# tests/fake-hook-tools first on PATH. Prints runs, median, mean, p90, min and max in ms and the
+# tools/fake-hook-tools first on PATH. Prints runs, median, mean, p90, min and max in ms and the
 # hook-tool calls of one dispatch. See --help.
 set -euo pipefail
 
@@ -67,7 +67,7 @@ trap 'rm -rf "$work"' EXIT
 tools="$work/tools"
 charm="$work/charm"
 juju="$work/juju"
-sh "$repo_root/tests/fake-hook-tools/install.sh" "$tools"
+sh "$repo_root/tools/fake-hook-tools/install.sh" "$tools"
 mkdir -p "$charm" "$juju/responses"
 cp "$binary" "$charm/dispatch"
 chmod 755 "$charm/dispatch"

@@ -60,8 +60,10 @@ public static class CharmHost
         var runner = options.Runner ?? new ProcessHookCommandRunner(
             path: options.Environment?.GetValueOrDefault("PATH") ?? System.Environment.GetEnvironmentVariable("PATH"),
             workingDirectory: context.CharmDir);
-        var commands = new HookCommands(runner);
-        using var logProvider = new JujuLoggerProvider(commands, options.MinimumLogLevel);
+        // Log records queue in memory (ILogger is synchronous) and go out before the next hook
+        // tool runs, so juju-log keeps the order in which the charm did things.
+        using var logProvider = new JujuLoggerProvider(new HookCommands(runner), options.MinimumLogLevel);
+        var commands = new HookCommands(new LogFlushingRunner(runner, logProvider));
         using var loggerFactory = new JujuLoggerFactory(logProvider);
         var logger = loggerFactory.CreateLogger("MlObs.Ops.CharmHost");
 
@@ -113,6 +115,16 @@ public static class CharmHost
 
             return 1;
         }
+    }
+}
+
+/// <summary>Sends queued log records to juju-log before running any other hook tool.</summary>
+internal sealed class LogFlushingRunner(IHookCommandRunner inner, JujuLoggerProvider logs) : IHookCommandRunner
+{
+    public async Task<HookCommandResult> RunAsync(HookCommandRequest request, CancellationToken cancellationToken = default)
+    {
+        await logs.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return await inner.RunAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }
 

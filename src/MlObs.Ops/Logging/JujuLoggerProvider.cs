@@ -6,9 +6,9 @@ namespace MlObs.Ops.Logging;
 
 /// <summary>
 /// An <see cref="ILoggerProvider"/> whose loggers send records to Juju's <c>juju-log</c>. Records
-/// queue in memory and go out when the host flushes (after each handler and at the end of the
-/// dispatch, or when it fails), because <see cref="ILogger.Log{TState}"/> is synchronous and a
-/// hook tool is a process.
+/// queue in memory and go out when the host flushes: before the next hook tool runs, at the end
+/// of the dispatch, and when it fails. <see cref="ILogger.Log{TState}"/> is synchronous and a
+/// hook tool is a process, so the log call itself never waits on one.
 /// </summary>
 public sealed class JujuLoggerProvider : ILoggerProvider
 {

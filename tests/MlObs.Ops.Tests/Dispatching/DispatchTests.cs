@@ -31,6 +31,20 @@ public sealed class DispatchTests : IDisposable
     }
 
     [Fact]
+    public async Task Logging_BeforeHookTool_ReachesJujuLogFirst()
+    {
+        await _harness.DispatchAsync("hooks/config-changed", c => c.On.ConfigChanged.Observe(async (e, ct) =>
+        {
+            c.Logger.LogInformation("about to read config");
+            await c.Model.GetConfigAsync(ct);
+        }));
+
+        var tools = _harness.ToolsCalled;
+        var log = _harness.Runner.Calls.ToList().FindIndex(c => c.Tool == "juju-log" && c.Arguments[3] == "about to read config");
+        Assert.True(log >= 0 && log < tools.ToList().IndexOf("config-get"), string.Join(", ", tools));
+    }
+
+    [Fact]
     public async Task CustomPath_ObservedCustomEvent_Runs()
     {
         var ran = false;

@@ -1,4 +1,4 @@
-// Tests of tests/fake-hook-tools: the recording, stdin capture, default answers and canned
+// Tests of tools/fake-hook-tools: the recording, stdin capture, default answers and canned
 // responses that process-level tests and the dispatch benchmark rely on.
 namespace MlObs.Ops.Tests.ProcessLevel;
 
@@ -20,7 +20,7 @@ public sealed class FakeHookToolTests : IAsyncLifetime
     [Fact]
     public void Install_EveryToolName_LinksTheFakeTool()
     {
-        var target = Path.Combine(RepoPaths.Root, "tests", "fake-hook-tools", "fake-hook-tool");
+        var target = Path.Combine(RepoPaths.Root, "tools", "fake-hook-tools", "fake-hook-tool");
 
         var links = Directory.GetFileSystemEntries(_fake.ToolsDir).Select(path => new FileInfo(path)).ToList();
 

@@ -1,5 +1,5 @@
 // FakeJuju: a throw-away Juju unit for process-level tests. It installs the fake hook tools
-// (tests/fake-hook-tools) in a temp dir next to a charm dir and a FAKE_JUJU_DIR, sets canned
+// (tools/fake-hook-tools) in a temp dir next to a charm dir and a FAKE_JUJU_DIR, sets canned
 // answers, builds a Juju-like environment, runs a program as the unit agent would, and reads back
 // the hook-tool calls it made.
 using System.Globalization;
@@ -51,7 +51,7 @@ internal sealed class FakeJuju : IDisposable
         var fake = new FakeJuju(Directory.CreateTempSubdirectory("mlobs-fake-juju-").FullName);
         try
         {
-            var install = Path.Combine(RepoPaths.Root, "tests", "fake-hook-tools", "install.sh");
+            var install = Path.Combine(RepoPaths.Root, "tools", "fake-hook-tools", "install.sh");
             var result = await ChildProcess.RunAsync(
                 "/bin/sh", [install, fake.ToolsDir], fake.JujuEnvironment("hooks/install"), fake.Root,
                 cancellationToken: cancellationToken);

@@ -9,5 +9,8 @@ namespace MlObs.Cli.Commands;
 internal static class Verbs
 {
     /// <summary>Factories of the verbs, in the order <c>mlobs --help</c> lists them.</summary>
-    public static IReadOnlyList<Func<Command>> All { get; } = [];
+    public static IReadOnlyList<Func<Command>> All { get; } =
+    [
+        DemoCommand.Create,
+    ];
 }
