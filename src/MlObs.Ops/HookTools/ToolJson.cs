@@ -11,7 +11,7 @@ namespace MlObs.Ops.HookTools;
 /// </summary>
 internal sealed class ToolJson
 {
-    private static readonly string[] _timestampFormats =
+    private static readonly string[] TimestampFormats =
     [
         "yyyy-MM-dd'T'HH:mm:ssK",
         "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
@@ -149,7 +149,7 @@ internal sealed class ToolJson
         normalized = TrimFraction(normalized);
         return DateTimeOffset.TryParseExact(
             normalized,
-            _timestampFormats,
+            TimestampFormats,
             CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal,
             out value);

@@ -1,7 +1,7 @@
 // CharmHost: the entry point of a charm binary; runs one dispatch from JUJU_* environment to exit code.
 using Microsoft.Extensions.Logging;
-using MlObs.Ops.Hosting;
 using MlObs.Ops.HookTools;
+using MlObs.Ops.Hosting;
 using MlObs.Ops.Logging;
 using MlObs.Ops.Metadata;
 

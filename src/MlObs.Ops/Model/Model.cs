@@ -1,6 +1,6 @@
 // Model: the Juju model as seen from this unit, built lazily on the hook tools.
-using MlObs.Ops.Hosting;
 using MlObs.Ops.HookTools;
+using MlObs.Ops.Hosting;
 using MlObs.Ops.Metadata;
 
 namespace MlObs.Ops;

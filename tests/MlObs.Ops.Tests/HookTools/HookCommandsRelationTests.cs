@@ -5,7 +5,7 @@ namespace MlObs.Ops.Tests.HookTools;
 
 public sealed class HookCommandsRelationTests
 {
-    private static readonly RelationRef _db = new("db", 7);
+    private static readonly RelationRef Db = new("db", 7);
 
     [Fact]
     public void RelationRef_ToString_IsEndpointColonId()
@@ -69,7 +69,7 @@ public sealed class HookCommandsRelationTests
     {
         var runner = new FakeHookCommandRunner().Respond("relation-list", "[\"app/10\",\"app/2\"]\n");
 
-        var units = await new HookCommands(runner).RelationListAsync(_db);
+        var units = await new HookCommands(runner).RelationListAsync(Db);
 
         Assert.Equal(["--format=json", "-r", "db:7"], runner.SingleCall.Arguments);
         Assert.Equal(["app/10", "app/2"], units);
@@ -80,7 +80,7 @@ public sealed class HookCommandsRelationTests
     {
         var runner = new FakeHookCommandRunner().Respond("relation-list", "[]\n");
 
-        Assert.Empty(await new HookCommands(runner).RelationListAsync(_db));
+        Assert.Empty(await new HookCommands(runner).RelationListAsync(Db));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class HookCommandsRelationTests
     {
         var runner = new FakeHookCommandRunner().Respond("relation-list", "\"postgresql\"\n");
 
-        var app = await new HookCommands(runner).RelationRemoteAppAsync(_db);
+        var app = await new HookCommands(runner).RelationRemoteAppAsync(Db);
 
         Assert.Equal("postgresql", app);
         Assert.Equal(["--format=json", "--app", "-r", "db:7"], runner.SingleCall.Arguments);
@@ -100,7 +100,7 @@ public sealed class HookCommandsRelationTests
         var runner = new FakeHookCommandRunner()
             .Fail("relation-list", 2, "ERROR invalid value \"db:7\" for option -r: relation not found\n");
 
-        Assert.Null(await new HookCommands(runner).RelationRemoteAppAsync(_db));
+        Assert.Null(await new HookCommands(runner).RelationRemoteAppAsync(Db));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class HookCommandsRelationTests
     {
         var runner = new FakeHookCommandRunner().Fail("relation-list", 2, "ERROR option provided but not defined: --app\n");
 
-        Assert.Null(await new HookCommands(runner).RelationRemoteAppAsync(_db));
+        Assert.Null(await new HookCommands(runner).RelationRemoteAppAsync(Db));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class HookCommandsRelationTests
     {
         var runner = new FakeHookCommandRunner().Fail("relation-list", 1, "ERROR permission denied\n");
 
-        var ex = await Assert.ThrowsAsync<ModelException>(() => new HookCommands(runner).RelationRemoteAppAsync(_db));
+        var ex = await Assert.ThrowsAsync<ModelException>(() => new HookCommands(runner).RelationRemoteAppAsync(Db));
 
         Assert.Equal("ERROR permission denied", ex.Message);
     }
@@ -126,7 +126,7 @@ public sealed class HookCommandsRelationTests
     {
         var runner = new FakeHookCommandRunner().Respond("relation-get", "{}\n");
 
-        await new HookCommands(runner).RelationGetAsync(_db, "pg/0", app: false);
+        await new HookCommands(runner).RelationGetAsync(Db, "pg/0", app: false);
 
         var call = runner.SingleCall;
         Assert.Equal("relation-get", call.Tool);
@@ -138,7 +138,7 @@ public sealed class HookCommandsRelationTests
     {
         var runner = new FakeHookCommandRunner().Respond("relation-get", "{}\n");
 
-        await new HookCommands(runner).RelationGetAsync(_db, "pg", app: true);
+        await new HookCommands(runner).RelationGetAsync(Db, "pg", app: true);
 
         Assert.Equal(["--format=json", "-r", "db:7", "--app", "-", "pg"], runner.SingleCall.Arguments);
     }
@@ -148,7 +148,7 @@ public sealed class HookCommandsRelationTests
     {
         var runner = new FakeHookCommandRunner().Respond("relation-get", "{}\n");
 
-        Assert.Empty(await new HookCommands(runner).RelationGetAsync(_db, "pg", app: true));
+        Assert.Empty(await new HookCommands(runner).RelationGetAsync(Db, "pg", app: true));
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class HookCommandsRelationTests
             "relation-get",
             "{\"egress-subnets\":\"10.1.2.3/32\",\"ingress-address\":\"10.1.2.3\",\"url\":\"http://x/\\u003capi\\u003e\"}\n");
 
-        var data = await new HookCommands(runner).RelationGetAsync(_db, "pg/0", app: false);
+        var data = await new HookCommands(runner).RelationGetAsync(Db, "pg/0", app: false);
 
         Assert.Equal(3, data.Count);
         Assert.Equal("10.1.2.3", data["ingress-address"]);
@@ -171,7 +171,7 @@ public sealed class HookCommandsRelationTests
         var runner = new FakeHookCommandRunner().Respond("relation-get", "{\"port\":8080}\n");
 
         var ex = await Assert.ThrowsAsync<HookToolOutputException>(
-            () => new HookCommands(runner).RelationGetAsync(_db, "pg/0", app: false));
+            () => new HookCommands(runner).RelationGetAsync(Db, "pg/0", app: false));
 
         Assert.Contains("\"port\"", ex.Message, StringComparison.Ordinal);
         Assert.StartsWith("relation-get printed malformed JSON:", ex.Message, StringComparison.Ordinal);
@@ -183,7 +183,7 @@ public sealed class HookCommandsRelationTests
         var runner = new FakeHookCommandRunner();
         var data = new Dictionary<string, string> { ["url"] = "http://a:80", ["b"] = "say \"hi\"\n" };
 
-        await new HookCommands(runner).RelationSetAsync(_db, data, app: false);
+        await new HookCommands(runner).RelationSetAsync(Db, data, app: false);
 
         var call = runner.SingleCall;
         Assert.Equal("relation-set", call.Tool);
@@ -196,7 +196,7 @@ public sealed class HookCommandsRelationTests
     {
         var runner = new FakeHookCommandRunner();
 
-        await new HookCommands(runner).RelationSetAsync(_db, new Dictionary<string, string> { ["k"] = "" }, app: true);
+        await new HookCommands(runner).RelationSetAsync(Db, new Dictionary<string, string> { ["k"] = "" }, app: true);
 
         Assert.Equal(["-r", "db:7", "--app", "--file", "-"], runner.SingleCall.Arguments);
         Assert.Equal("{\"k\": \"\"}", runner.SingleCall.Stdin);
@@ -209,7 +209,7 @@ public sealed class HookCommandsRelationTests
         var runner = new FakeHookCommandRunner();
 
         await new HookCommands(runner).RelationSetAsync(
-            _db, new Dictionary<string, string> { ["note"] = "caf\u00e9 \U0001F600\u0001" }, app: false);
+            Db, new Dictionary<string, string> { ["note"] = "caf\u00e9 \U0001F600\u0001" }, app: false);
 
         Assert.Equal("{\"note\": \"caf\u00e9 \U0001F600\\u0001\"}", runner.SingleCall.Stdin);
     }
@@ -219,7 +219,7 @@ public sealed class HookCommandsRelationTests
     {
         var runner = new FakeHookCommandRunner().Respond("relation-model-get", "{\"uuid\":\"ad8cfb2c-0000-4000-8000-000000000001\"}\n");
 
-        var uuid = await new HookCommands(runner).RelationModelGetAsync(_db);
+        var uuid = await new HookCommands(runner).RelationModelGetAsync(Db);
 
         Assert.Equal("ad8cfb2c-0000-4000-8000-000000000001", uuid);
         Assert.Equal("relation-model-get", runner.SingleCall.Tool);
@@ -231,7 +231,7 @@ public sealed class HookCommandsRelationTests
     {
         var runner = new FakeHookCommandRunner().Respond("relation-model-get", "{}\n");
 
-        var ex = await Assert.ThrowsAsync<HookToolOutputException>(() => new HookCommands(runner).RelationModelGetAsync(_db));
+        var ex = await Assert.ThrowsAsync<HookToolOutputException>(() => new HookCommands(runner).RelationModelGetAsync(Db));
 
         Assert.Contains("\"uuid\"", ex.Message, StringComparison.Ordinal);
     }

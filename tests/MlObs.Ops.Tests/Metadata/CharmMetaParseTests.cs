@@ -7,27 +7,27 @@ namespace MlObs.Ops.Tests.Metadata;
 
 public sealed class CharmMetaParseTests
 {
-    private static readonly CharmMeta _charmcraft = CharmMeta.FromCharmcraftYaml(MetadataFixtures.CharmcraftYaml);
+    private static readonly CharmMeta Charmcraft = CharmMeta.FromCharmcraftYaml(MetadataFixtures.CharmcraftYaml);
 
     [Fact]
     public void FromCharmcraftYaml_SidecarCharm_ReadsTopLevelFields()
     {
-        Assert.Equal("mlobs-drift", _charmcraft.Name);
-        Assert.Equal("Watches a model's inputs for drift.", _charmcraft.Summary);
-        Assert.Equal("Runs the drift service in a sidecar container\nand reports to Prometheus.\n", _charmcraft.Description);
-        Assert.False(_charmcraft.Subordinate);
-        Assert.Equal(["metrics"], _charmcraft.ExtraBindings);
-        Assert.Equal(["juju >= 3.6", "k8s-api", "any-of(juju < 4.0, all-of(juju >= 4.0, k8s-api))"], _charmcraft.Assumes);
+        Assert.Equal("mlobs-drift", Charmcraft.Name);
+        Assert.Equal("Watches a model's inputs for drift.", Charmcraft.Summary);
+        Assert.Equal("Runs the drift service in a sidecar container\nand reports to Prometheus.\n", Charmcraft.Description);
+        Assert.False(Charmcraft.Subordinate);
+        Assert.Equal(["metrics"], Charmcraft.ExtraBindings);
+        Assert.Equal(["juju >= 3.6", "k8s-api", "any-of(juju < 4.0, all-of(juju >= 4.0, k8s-api))"], Charmcraft.Assumes);
     }
 
     [Fact]
     public void FromCharmcraftYaml_SidecarCharm_ReadsRelationsWithLimitOptionalAndScope()
     {
-        Assert.Equal(new RelationMeta("database", RelationRole.Requires, "postgresql_client", 1, false, "global"), _charmcraft.Requires["database"]);
-        Assert.Equal(new RelationMeta("logging", RelationRole.Requires, "loki_push_api", null, true, "global"), _charmcraft.Requires["logging"]);
-        Assert.Equal(new RelationMeta("metrics-endpoint", RelationRole.Provides, "prometheus_scrape", null, false, "global"), _charmcraft.Provides["metrics-endpoint"]);
-        Assert.Equal(new RelationMeta("grafana-dashboard", RelationRole.Provides, "grafana_dashboard", null, false, "global"), _charmcraft.Provides["grafana-dashboard"]);
-        Assert.Equal(new RelationMeta("replicas", RelationRole.Peer, "drift_replica", null, false, "global"), _charmcraft.Peers["replicas"]);
+        Assert.Equal(new RelationMeta("database", RelationRole.Requires, "postgresql_client", 1, false, "global"), Charmcraft.Requires["database"]);
+        Assert.Equal(new RelationMeta("logging", RelationRole.Requires, "loki_push_api", null, true, "global"), Charmcraft.Requires["logging"]);
+        Assert.Equal(new RelationMeta("metrics-endpoint", RelationRole.Provides, "prometheus_scrape", null, false, "global"), Charmcraft.Provides["metrics-endpoint"]);
+        Assert.Equal(new RelationMeta("grafana-dashboard", RelationRole.Provides, "grafana_dashboard", null, false, "global"), Charmcraft.Provides["grafana-dashboard"]);
+        Assert.Equal(new RelationMeta("replicas", RelationRole.Peer, "drift_replica", null, false, "global"), Charmcraft.Peers["replicas"]);
     }
 
     [Fact]
@@ -35,39 +35,39 @@ public sealed class CharmMetaParseTests
     {
         Assert.Equal(
             ["database", "logging", "metrics-endpoint", "grafana-dashboard", "replicas"],
-            _charmcraft.Relations.Keys);
-        Assert.Equal(RelationRole.Peer, _charmcraft.Relations["replicas"].Role);
+            Charmcraft.Relations.Keys);
+        Assert.Equal(RelationRole.Peer, Charmcraft.Relations["replicas"].Role);
     }
 
     [Fact]
     public void Relations_AfterWithReplacingPeers_ReflectsTheNewPeers()
     {
-        _ = _charmcraft.Relations; // populate the merge before copying
-        var peerless = _charmcraft with { Peers = new Dictionary<string, RelationMeta>() };
+        _ = Charmcraft.Relations; // populate the merge before copying
+        var peerless = Charmcraft with { Peers = new Dictionary<string, RelationMeta>() };
 
         Assert.DoesNotContain("replicas", peerless.Relations.Keys);
-        Assert.Contains("replicas", _charmcraft.Relations.Keys);
+        Assert.Contains("replicas", Charmcraft.Relations.Keys);
     }
 
     [Fact]
     public void FromCharmcraftYaml_SidecarCharm_ReadsContainersResourcesAndStorage()
     {
-        var drift = _charmcraft.Containers["drift"];
+        var drift = Charmcraft.Containers["drift"];
         Assert.Equal("drift-image", drift.Resource);
         Assert.Equal([new ContainerMount("data", "/var/lib/drift")], drift.Mounts);
-        Assert.Empty(_charmcraft.Containers["log-shipper"].Mounts);
+        Assert.Empty(Charmcraft.Containers["log-shipper"].Mounts);
 
-        Assert.Equal(new ResourceMeta("drift-image", "oci-image", null, "OCI image for the drift service"), _charmcraft.Resources["drift-image"]);
-        Assert.Equal(new ResourceMeta("reference-profile", "file", "profile.json", "The reference profile."), _charmcraft.Resources["reference-profile"]);
+        Assert.Equal(new ResourceMeta("drift-image", "oci-image", null, "OCI image for the drift service"), Charmcraft.Resources["drift-image"]);
+        Assert.Equal(new ResourceMeta("reference-profile", "file", "profile.json", "The reference profile."), Charmcraft.Resources["reference-profile"]);
 
-        Assert.Equal(new StorageMeta("data", "filesystem", "Reference profiles and state.", "/data", false, false, "1G", null), _charmcraft.Storages["data"]);
-        Assert.Equal(new StorageMeta("scratch", "block", null, null, true, false, null, "1-4"), _charmcraft.Storages["scratch"]);
+        Assert.Equal(new StorageMeta("data", "filesystem", "Reference profiles and state.", "/data", false, false, "1G", null), Charmcraft.Storages["data"]);
+        Assert.Equal(new StorageMeta("scratch", "block", null, null, true, false, null, "1-4"), Charmcraft.Storages["scratch"]);
     }
 
     [Fact]
     public void FromCharmcraftYaml_SidecarCharm_ReadsConfigOptionsOfEachType()
     {
-        var config = _charmcraft.Config;
+        var config = Charmcraft.Config;
 
         Assert.Equal(["log-level", "port", "threshold", "warmup", "enable-alerts", "api-token"], config.Keys);
         Assert.Equal(ConfigOptionType.String, config["log-level"].Type);
@@ -84,7 +84,7 @@ public sealed class CharmMetaParseTests
     [Fact]
     public void FromCharmcraftYaml_SidecarCharm_ReadsActionsWithParams()
     {
-        var snapshot = _charmcraft.Actions["snapshot"];
+        var snapshot = Charmcraft.Actions["snapshot"];
 
         Assert.Equal("Take a snapshot of the reference profile.", snapshot.Description);
         Assert.Equal(["compress", "level", "tags", "target"], snapshot.Params.Keys);
@@ -102,7 +102,7 @@ public sealed class CharmMetaParseTests
     [Fact]
     public void FromCharmcraftYaml_ActionParamDefault_ResolvesScalarsLikePyYaml()
     {
-        var tags = _charmcraft.Actions["snapshot"].Params["tags"].Default!.Value;
+        var tags = Charmcraft.Actions["snapshot"].Params["tags"].Default!.Value;
 
         // A quoted "01" stays a string; a plain 0755 is YAML 1.1 octal.
         Assert.Equal("""["daily","01",493]""", tags.GetRawText());
@@ -111,7 +111,7 @@ public sealed class CharmMetaParseTests
     [Fact]
     public void FromCharmcraftYaml_ActionWithoutOptionalFields_UsesDefaults()
     {
-        var rebuild = _charmcraft.Actions["rebuild-profile"];
+        var rebuild = Charmcraft.Actions["rebuild-profile"];
 
         Assert.Empty(rebuild.Params);
         Assert.Empty(rebuild.Required);
@@ -125,19 +125,19 @@ public sealed class CharmMetaParseTests
     {
         var legacy = CharmMeta.FromLegacy(MetadataFixtures.MetadataYaml, MetadataFixtures.ConfigYaml, MetadataFixtures.ActionsYaml);
 
-        Assert.Equal(_charmcraft, legacy);
-        Assert.Equal(_charmcraft.GetHashCode(), legacy.GetHashCode());
+        Assert.Equal(Charmcraft, legacy);
+        Assert.Equal(Charmcraft.GetHashCode(), legacy.GetHashCode());
     }
 
     [Fact]
     public void Equals_DifferentConfigDefault_IsFalse()
     {
-        var config = new Dictionary<string, ConfigOptionMeta>(_charmcraft.Config)
+        var config = new Dictionary<string, ConfigOptionMeta>(Charmcraft.Config)
         {
-            ["port"] = _charmcraft.Config["port"] with { Default = JsonDocument.Parse("9090").RootElement.Clone() },
+            ["port"] = Charmcraft.Config["port"] with { Default = JsonDocument.Parse("9090").RootElement.Clone() },
         };
 
-        Assert.NotEqual(_charmcraft, _charmcraft with { Config = config });
+        Assert.NotEqual(Charmcraft, Charmcraft with { Config = config });
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class CharmMetaParseTests
 
         Assert.Empty(legacy.Config);
         Assert.Empty(legacy.Actions);
-        Assert.Equal(_charmcraft.Containers.Keys, legacy.Containers.Keys);
+        Assert.Equal(Charmcraft.Containers.Keys, legacy.Containers.Keys);
     }
 
     [Fact]
@@ -226,7 +226,7 @@ public sealed class CharmMetaParseTests
         dir.Write("actions.yaml", MetadataFixtures.ActionsYaml);
         dir.Write("charmcraft.yaml", "name: something-else\n");
 
-        Assert.Equal(_charmcraft, CharmMeta.Load(dir.Path));
+        Assert.Equal(Charmcraft, CharmMeta.Load(dir.Path));
     }
 
     [Fact]
@@ -235,7 +235,7 @@ public sealed class CharmMetaParseTests
         using var dir = new TempDir();
         dir.Write("charmcraft.yaml", MetadataFixtures.CharmcraftYaml);
 
-        Assert.Equal(_charmcraft, CharmMeta.Load(dir.Path));
+        Assert.Equal(Charmcraft, CharmMeta.Load(dir.Path));
     }
 
     [Fact]

@@ -14,11 +14,11 @@ internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
 
 internal static class ChildProcess
 {
-    private static readonly UTF8Encoding _utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     // Variables that `dotnet test` hands to the test host for its own MSBuild; a nested `dotnet`
     // command must find its SDK afresh instead.
-    private static readonly string[] _buildHostVariables =
+    private static readonly string[] BuildHostVariables =
     [
         "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBuildLoadMicrosoftTargetsReadOnly",
         "MSBUILDNOINPROCNODE", "MSBUILD_EXE_PATH", "DOTNET_HOST_PATH", "VSTEST_HOST_DEBUG",
@@ -35,7 +35,7 @@ internal static class ChildProcess
         foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
             var name = (string)entry.Key;
-            if (!_buildHostVariables.Contains(name, StringComparer.OrdinalIgnoreCase))
+            if (!BuildHostVariables.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 environment[name] = (string?)entry.Value ?? "";
             }
@@ -67,9 +67,9 @@ internal static class ChildProcess
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            StandardInputEncoding = _utf8,
-            StandardOutputEncoding = _utf8,
-            StandardErrorEncoding = _utf8,
+            StandardInputEncoding = Utf8,
+            StandardOutputEncoding = Utf8,
+            StandardErrorEncoding = Utf8,
         };
         foreach (var argument in arguments)
         {

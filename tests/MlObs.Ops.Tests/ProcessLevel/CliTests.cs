@@ -17,12 +17,12 @@ public sealed class MlObsCommandLine
 [Collection(MlObsCommandLine.Name)]
 public sealed partial class CliTests
 {
-    private static readonly string _wrapper = Path.Combine(RepoPaths.Root, "tools", "MlObs.Cli", "mlobs.sh");
+    private static readonly string Wrapper = Path.Combine(RepoPaths.Root, "tools", "MlObs.Cli", "mlobs.sh");
 
     // Run from a directory outside the checkout: the wrapper must not depend on the cwd.
     private static Task<ProcessResult> RunMlobsAsync(params string[] arguments) =>
         ChildProcess.RunAsync(
-            "/bin/sh", [_wrapper, .. arguments], ChildProcess.EnvironmentForDotnet(), Path.GetTempPath(),
+            "/bin/sh", [Wrapper, .. arguments], ChildProcess.EnvironmentForDotnet(), Path.GetTempPath(),
             timeout: TimeSpan.FromMinutes(5));
 
     [GeneratedRegex(@"^\d+\.\d+\.\d+\S*\n$")]

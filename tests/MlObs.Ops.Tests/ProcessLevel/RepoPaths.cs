@@ -4,10 +4,10 @@ namespace MlObs.Ops.Tests.ProcessLevel;
 /// <summary>Paths in the repository checkout that holds the test assembly.</summary>
 internal static class RepoPaths
 {
-    private static readonly Lazy<string> _root = new(FindRoot);
+    private static readonly Lazy<string> LazyRoot = new(FindRoot);
 
     /// <summary>The directory that contains <c>MlObs.sln</c>.</summary>
-    public static string Root => _root.Value;
+    public static string Root => LazyRoot.Value;
 
     private static string FindRoot()
     {

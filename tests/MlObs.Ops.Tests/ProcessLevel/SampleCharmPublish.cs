@@ -18,7 +18,7 @@ public sealed class SampleCharmPublish : IAsyncLifetime
 
     // AOT compilation of a small program takes well under a minute; a cold NuGet restore can
     // take longer.
-    private static readonly TimeSpan _publishTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>Where the publish output goes: under the test assembly's output dir.</summary>
     public string PublishDir { get; } = Path.Combine(AppContext.BaseDirectory, "sample-charm-publish");
@@ -38,7 +38,7 @@ public sealed class SampleCharmPublish : IAsyncLifetime
         ];
         var result = await ChildProcess.RunAsync(
             ChildProcess.Dotnet, arguments, ChildProcess.EnvironmentForDotnet(), RepoPaths.Root,
-            timeout: _publishTimeout);
+            timeout: PublishTimeout);
         if (result.ExitCode != 0 || !File.Exists(Binary))
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
