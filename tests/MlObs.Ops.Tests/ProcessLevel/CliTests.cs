@@ -2,6 +2,8 @@
 // They run the CLI as a process, so this project needs no reference to MlObs.Cli.
 using System.Text.RegularExpressions;
 
+using MlObs.Ops.Testing;
+
 namespace MlObs.Ops.Tests.ProcessLevel;
 
 /// <summary>

@@ -1,12 +1,14 @@
 // Tests of tools/fake-hook-tools: the recording, stdin capture, default answers and canned
 // responses that process-level tests and the dispatch benchmark rely on.
+using MlObs.Ops.Testing;
+
 namespace MlObs.Ops.Tests.ProcessLevel;
 
 public sealed class FakeHookToolTests : IAsyncLifetime
 {
-    private FakeJuju _fake = null!;
+    private LocalUnit _fake = null!;
 
-    public async Task InitializeAsync() => _fake = await FakeJuju.CreateAsync();
+    public async Task InitializeAsync() => _fake = await LocalUnit.CreateAsync();
 
     public Task DisposeAsync()
     {
@@ -18,15 +20,18 @@ public sealed class FakeHookToolTests : IAsyncLifetime
         _fake.RunAsync(_fake.ToolPath(tool), _fake.JujuEnvironment("hooks/install"), arguments, stdin);
 
     [Fact]
-    public void Install_EveryToolName_LinksTheFakeTool()
+    public void Install_EveryToolName_LinksTheEmbeddedCopyOfTheFakeTool()
     {
-        var target = Path.Combine(RepoPaths.Root, "tools", "fake-hook-tools", "fake-hook-tool");
+        var target = Path.Combine(_fake.Root, "fake-hook-tools", "fake-hook-tool");
 
         var links = Directory.GetFileSystemEntries(_fake.ToolsDir).Select(path => new FileInfo(path)).ToList();
 
         Assert.Equal(39, links.Count);
         Assert.All(links, link => Assert.Equal(target, link.LinkTarget));
         Assert.Contains(links, link => link.Name == "relation-model-get");
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(RepoPaths.Root, "tools", "fake-hook-tools", "fake-hook-tool")),
+            File.ReadAllText(target));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 // RepoPaths: finds the repository checkout that holds the test assembly.
+using MlObs.Ops.Testing;
+
 namespace MlObs.Ops.Tests.ProcessLevel;
 
 /// <summary>Paths in the repository checkout that holds the test assembly.</summary>

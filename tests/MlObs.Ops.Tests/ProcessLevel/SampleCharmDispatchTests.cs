@@ -1,16 +1,18 @@
 // Process-level tests of the published sample charm: the Native AOT `dispatch` run as Juju runs it,
 // with the fake hook tools first on PATH. Each test gets a fresh charm dir and unit.
+using MlObs.Ops.Testing;
+
 namespace MlObs.Ops.Tests.ProcessLevel;
 
 [Collection(PublishedSampleCharm.Name)]
 public sealed class SampleCharmDispatchTests(SampleCharmPublish publish) : IAsyncLifetime
 {
-    private FakeJuju _fake = null!;
+    private LocalUnit _fake = null!;
 
     public async Task InitializeAsync()
     {
-        _fake = await FakeJuju.CreateAsync();
-        publish.LayOutCharm(_fake.CharmDir);
+        _fake = await LocalUnit.CreateAsync();
+        publish.InstallInto(_fake);
     }
 
     public Task DisposeAsync()

@@ -2,6 +2,8 @@
 // per test run and lays out charm dirs with the binary as `dispatch`, as `mlobs charm pack` will.
 using System.Globalization;
 
+using MlObs.Ops.Testing;
+
 namespace MlObs.Ops.Tests.ProcessLevel;
 
 /// <summary>The tests that run the published sample charm share one publish.</summary>
@@ -48,24 +50,6 @@ public sealed class SampleCharmPublish : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>
-    /// Copies the binary to <c><paramref name="charmDir"/>/dispatch</c> (executable) and
-    /// <c>charmcraft.yaml</c> beside it.
-    /// </summary>
-    public void LayOutCharm(string charmDir)
-    {
-        Directory.CreateDirectory(charmDir);
-        var dispatch = Path.Combine(charmDir, "dispatch");
-        File.Copy(Binary, dispatch, overwrite: true);
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("charm dirs are laid out on Linux");
-        }
-
-        File.SetUnixFileMode(dispatch,
-            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
-            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        File.Copy(Path.Combine(PublishDir, "charmcraft.yaml"), Path.Combine(charmDir, "charmcraft.yaml"), overwrite: true);
-    }
+    /// <summary>Installs the published charm in <paramref name="unit"/>: the binary as <c>dispatch</c>, <c>charmcraft.yaml</c> beside it.</summary>
+    public void InstallInto(LocalUnit unit) => unit.InstallCharm(Binary, Path.Combine(PublishDir, "charmcraft.yaml"));
 }

@@ -1,10 +1,11 @@
 // `mlobs demo`: the main job of the README. Until the drift monitor lands it shows the charm half of
-// MlObs: the sample charm, published Native AOT, dispatched through a unit's life by a local stand-in
-// for the Juju unit agent (the fake hook tools), with every event, hook-tool call and status shown.
+// MlObs: the sample charm, published Native AOT, dispatched through a unit's life in a LocalUnit
+// (MlObs.Ops.Testing: the fake hook tools stand in for the Juju unit agent), with every event,
+// hook-tool call and status shown.
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using MlObs.Ops.Testing;
 
 namespace MlObs.Cli.Commands;
 
@@ -51,12 +52,13 @@ internal static class DemoCommand
         {
             await output.WriteLineAsync("Publishing the sample charm Native AOT (tests/SampleCharm → artifacts/demo/sample-charm) ...").ConfigureAwait(false);
             var watch = Stopwatch.StartNew();
-            var publish = await LocalProcess.RunAsync(
-                "dotnet",
+            var publish = await ChildProcess.RunAsync(
+                ChildProcess.Dotnet,
                 ["publish", Path.Combine(repo, "tests", "SampleCharm", "SampleCharm.csproj"), "-c", "Release", "-r", "linux-x64", "-o", publishDir, "-nologo", "-v", "quiet"],
-                environment: null,
-                workingDirectory: repo,
-                cancellationToken).ConfigureAwait(false);
+                ChildProcess.EnvironmentForDotnet(),
+                repo,
+                timeout: TimeSpan.FromMinutes(15),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             if (publish.ExitCode != 0 || !File.Exists(binary))
             {
                 await errors.WriteLineAsync($"mlobs demo: publishing the sample charm failed (exit {publish.ExitCode}):\n{publish.Stdout}{publish.Stderr}").ConfigureAwait(false);
@@ -66,8 +68,9 @@ internal static class DemoCommand
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Published {new FileInfo(binary).Length / 1024} KiB in {watch.Elapsed.TotalSeconds:F0} s.")).ConfigureAwait(false);
         }
 
-        using var unit = await LocalUnit.CreateAsync(repo, binary, Path.Combine(publishDir, "charmcraft.yaml"), cancellationToken).ConfigureAwait(false);
-        await output.WriteLineAsync($"Unit {LocalUnit.UnitName} in {unit.Root} (JUJU_CHARM_DIR={unit.CharmDir})").ConfigureAwait(false);
+        using var unit = await LocalUnit.CreateAsync(modelName: "mlobs-demo", cancellationToken: cancellationToken).ConfigureAwait(false);
+        unit.InstallCharm(binary, Path.Combine(publishDir, "charmcraft.yaml"));
+        await output.WriteLineAsync($"Unit {unit.UnitName} in {unit.Root} (JUJU_CHARM_DIR={unit.CharmDir})").ConfigureAwait(false);
         await output.WriteLineAsync().ConfigureAwait(false);
 
         var steps = DemoScenario.Steps;
@@ -76,17 +79,24 @@ internal static class DemoCommand
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
-            unit.SetResponses(step.Responses);
+            unit.Reset();
+            foreach (var (tool, answer) in step.Responses)
+            {
+                unit.Respond(tool, answer);
+            }
+
+            var watch = Stopwatch.StartNew();
             var result = await unit.DispatchAsync(step.DispatchPath, step.Environment, cancellationToken).ConfigureAwait(false);
-            durations.Add(result.Elapsed.TotalMilliseconds);
+            var elapsed = watch.Elapsed.TotalMilliseconds;
+            durations.Add(elapsed);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{i + 1}/{steps.Count} {step.DispatchPath,-30} exit {result.ExitCode}  {result.Elapsed.TotalMilliseconds,6:F1} ms   {step.Why}")).ConfigureAwait(false);
-            foreach (var call in result.Calls)
+                $"{i + 1}/{steps.Count} {step.DispatchPath,-30} exit {result.ExitCode}  {elapsed,6:F1} ms   {step.Why}")).ConfigureAwait(false);
+            foreach (var call in unit.Calls())
             {
                 await output.WriteLineAsync("      " + call).ConfigureAwait(false);
-                if (call.StartsWith("status-set --application=False ", StringComparison.Ordinal))
+                if (call is { Tool: "status-set", Args: ["--application=False", var status, "--", var message] })
                 {
-                    lastStatus = call["status-set --application=False ".Length..];
+                    lastStatus = $"{status}: {message}";
                 }
             }
 
@@ -101,11 +111,11 @@ internal static class DemoCommand
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"The charm handled {steps.Count} dispatches (median {durations[durations.Count / 2]:F1} ms each, hook-tool processes included).")).ConfigureAwait(false);
-        await output.WriteLineAsync($"Unit status now: {lastStatus?.Replace(" -- ", ": ", StringComparison.Ordinal) ?? "(never set)"}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Unit status now: {lastStatus ?? "(never set)"}").ConfigureAwait(false);
         await output.WriteLineAsync("Next: the drift monitor, Prometheus and Alertmanager join this demo as their issues land.").ConfigureAwait(false);
         if (keep)
         {
-            unit.Keep();
+            unit.Keep = true;
             await output.WriteLineAsync($"Kept the unit at {unit.Root}; hook-tool calls are in {Path.Combine(unit.JujuDir, "calls.log")}.").ConfigureAwait(false);
         }
 
@@ -172,177 +182,5 @@ internal static class RepositoryRoot
         }
 
         return null;
-    }
-}
-
-/// <summary>What one dispatch did.</summary>
-internal sealed record DispatchResult(int ExitCode, TimeSpan Elapsed, IReadOnlyList<string> Calls, string Stderr);
-
-/// <summary>
-/// A throw-away unit: a charm dir with the published charm as <c>dispatch</c>, the fake hook tools
-/// (tools/fake-hook-tools) first on PATH, and their FAKE_JUJU_DIR (answers in, calls out).
-/// </summary>
-internal sealed class LocalUnit : IDisposable
-{
-    public const string UnitName = "sample-k8s/0";
-    private bool _keep;
-
-    private LocalUnit(string root)
-    {
-        Root = root;
-        ToolsDir = Path.Combine(root, "tools");
-        CharmDir = Directory.CreateDirectory(Path.Combine(root, "charm")).FullName;
-        JujuDir = Directory.CreateDirectory(Path.Combine(root, "juju")).FullName;
-        Directory.CreateDirectory(Path.Combine(JujuDir, "responses"));
-    }
-
-    public string Root { get; }
-
-    public string ToolsDir { get; }
-
-    public string CharmDir { get; }
-
-    public string JujuDir { get; }
-
-    public static async Task<LocalUnit> CreateAsync(string repo, string binary, string metadata, CancellationToken cancellationToken)
-    {
-        var unit = new LocalUnit(Directory.CreateTempSubdirectory("mlobs-demo-").FullName);
-        var install = await LocalProcess.RunAsync("/bin/sh", [Path.Combine(repo, "tools", "fake-hook-tools", "install.sh"), unit.ToolsDir], null, repo, cancellationToken).ConfigureAwait(false);
-        if (install.ExitCode != 0)
-        {
-            unit.Dispose();
-            throw new InvalidOperationException($"installing the fake hook tools failed: {install.Stderr}");
-        }
-
-        var dispatch = Path.Combine(unit.CharmDir, "dispatch");
-        File.Copy(binary, dispatch);
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("charm dirs are laid out on Linux");
-        }
-
-        File.SetUnixFileMode(dispatch, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        File.Copy(metadata, Path.Combine(unit.CharmDir, "charmcraft.yaml"));
-        return unit;
-    }
-
-    public void SetResponses(IReadOnlyDictionary<string, string> responses)
-    {
-        var dir = Path.Combine(JujuDir, "responses");
-        foreach (var file in Directory.EnumerateFiles(dir))
-        {
-            File.Delete(file);
-        }
-
-        foreach (var (tool, answer) in responses)
-        {
-            File.WriteAllText(Path.Combine(dir, tool), answer);
-        }
-    }
-
-    public async Task<DispatchResult> DispatchAsync(string dispatchPath, IReadOnlyDictionary<string, string> extra, CancellationToken cancellationToken)
-    {
-        var log = Path.Combine(JujuDir, "calls.log");
-        File.Delete(log);
-        var isAction = dispatchPath.StartsWith("actions/", StringComparison.Ordinal);
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["PATH"] = ToolsDir + ":/usr/bin:/bin",
-            ["FAKE_JUJU_DIR"] = JujuDir,
-            ["JUJU_DISPATCH_PATH"] = dispatchPath,
-            ["JUJU_HOOK_NAME"] = isAction ? string.Empty : dispatchPath[(dispatchPath.LastIndexOf('/') + 1)..],
-            ["JUJU_UNIT_NAME"] = UnitName,
-            ["JUJU_MODEL_NAME"] = "mlobs-demo",
-            ["JUJU_MODEL_UUID"] = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
-            ["JUJU_VERSION"] = "3.6.8",
-            ["JUJU_CHARM_DIR"] = CharmDir,
-        };
-        foreach (var (key, value) in extra)
-        {
-            environment[key] = value;
-        }
-
-        var watch = Stopwatch.StartNew();
-        var result = await LocalProcess.RunAsync(Path.Combine(CharmDir, "dispatch"), [], environment, CharmDir, cancellationToken).ConfigureAwait(false);
-        watch.Stop();
-        return new DispatchResult(result.ExitCode, watch.Elapsed, ReadCalls(log), result.Stderr);
-    }
-
-    public void Keep() => _keep = true;
-
-    public void Dispose()
-    {
-        if (!_keep && Directory.Exists(Root))
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-    }
-
-    private static List<string> ReadCalls(string log)
-    {
-        if (!File.Exists(log))
-        {
-            return [];
-        }
-
-        // The fake tools end each field with \x1f and each call with \x1e\n; a stdin capture is a
-        // last field "stdin=<file>", shown here as what was piped in.
-        var calls = new List<string>();
-        foreach (var record in File.ReadAllText(log, Encoding.UTF8).Split("\u001e\n", StringSplitOptions.RemoveEmptyEntries))
-        {
-            var fields = record.Split('\u001f').SkipLast(1).ToList();
-            var stdin = fields.Count > 0 && fields[^1].StartsWith("stdin=", StringComparison.Ordinal) ? File.ReadAllText(fields[^1]["stdin=".Length..]).Trim() : null;
-            if (stdin is not null)
-            {
-                fields.RemoveAt(fields.Count - 1);
-            }
-
-            var line = string.Join(' ', fields.Select(Quote));
-            calls.Add(stdin is null ? line : $"{line} <<< {stdin}");
-        }
-
-        return calls;
-    }
-
-    private static string Quote(string field) =>
-        field.Length > 0 && field.All(c => char.IsAsciiLetterOrDigit(c) || "-_=./:,".Contains(c, StringComparison.Ordinal)) ? field : "'" + field.Replace("'", "'\\''", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "'";
-}
-
-/// <summary>A finished child process.</summary>
-internal sealed record LocalProcessResult(int ExitCode, string Stdout, string Stderr);
-
-/// <summary>Runs a child process to completion, with an exact environment when one is given.</summary>
-internal static class LocalProcess
-{
-    public static async Task<LocalProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, string workingDirectory, CancellationToken cancellationToken)
-    {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        if (environment is not null)
-        {
-            startInfo.Environment.Clear();
-            foreach (var (key, value) in environment)
-            {
-                startInfo.Environment[key] = value;
-            }
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {fileName}");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        return new LocalProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
 }

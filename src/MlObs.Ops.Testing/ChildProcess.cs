@@ -1,18 +1,22 @@
-// ChildProcess: runs a program for a process-level test with a chosen environment, optional stdin
-// and a timeout, and returns its exit code and output.
+// ChildProcess: runs a program (a charm's dispatch, a hook tool, a nested dotnet) with a chosen
+// environment, optional stdin and a timeout, and returns its exit code and output.
 using System.Diagnostics;
 using System.Text;
 
-namespace MlObs.Ops.Tests.ProcessLevel;
+namespace MlObs.Ops.Testing;
 
 /// <summary>What a finished child process left behind.</summary>
-internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
+/// <param name="ExitCode">The exit code.</param>
+/// <param name="Stdout">Everything it wrote to standard output.</param>
+/// <param name="Stderr">Everything it wrote to standard error.</param>
+public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
 {
     /// <summary>Exit code and output, for assertion messages.</summary>
     public string Describe() => $"exit code {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
 }
 
-internal static class ChildProcess
+/// <summary>Runs child processes with an exact environment.</summary>
+public static class ChildProcess
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -24,7 +28,7 @@ internal static class ChildProcess
         "MSBUILDNOINPROCNODE", "MSBUILD_EXE_PATH", "DOTNET_HOST_PATH", "VSTEST_HOST_DEBUG",
     ];
 
-    /// <summary>The <c>dotnet</c> muxer running the tests, else <c>dotnet</c> from PATH.</summary>
+    /// <summary>The <c>dotnet</c> muxer running this process (tests, <c>dotnet run</c>), else <c>dotnet</c> from PATH.</summary>
     public static string Dotnet =>
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 
@@ -49,8 +53,17 @@ internal static class ChildProcess
     /// <summary>
     /// Runs <paramref name="fileName"/> with exactly <paramref name="environment"/> (nothing is
     /// inherited), feeding it <paramref name="stdin"/> (or an empty stdin) and killing it with its
-    /// children after <paramref name="timeout"/>.
+    /// children after <paramref name="timeout"/> (two minutes by default).
     /// </summary>
+    /// <param name="fileName">The program.</param>
+    /// <param name="arguments">Its arguments, passed verbatim.</param>
+    /// <param name="environment">Its whole environment.</param>
+    /// <param name="workingDirectory">Its working directory.</param>
+    /// <param name="stdin">What to write to its standard input, or null for none.</param>
+    /// <param name="timeout">How long it may run.</param>
+    /// <param name="cancellationToken">Cancels the run (and kills the program).</param>
+    /// <returns>Its exit code and output.</returns>
+    /// <exception cref="TimeoutException">It ran longer than <paramref name="timeout"/>.</exception>
     public static async Task<ProcessResult> RunAsync(
         string fileName,
         IEnumerable<string> arguments,

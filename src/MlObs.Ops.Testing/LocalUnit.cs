@@ -1,21 +1,39 @@
-// FakeJuju: a throw-away Juju unit for process-level tests. It installs the fake hook tools
-// (tools/fake-hook-tools) in a temp dir next to a charm dir and a FAKE_JUJU_DIR, sets canned
-// answers, builds a Juju-like environment, runs a program as the unit agent would, and reads back
-// the hook-tool calls it made.
+// LocalUnit: a throw-away Juju unit on this machine. It installs the fake hook tools
+// (tools/fake-hook-tools, embedded in this assembly) in a temp dir next to a charm dir and a
+// FAKE_JUJU_DIR, sets canned answers, builds a Juju-like environment, runs a charm's dispatch as
+// the unit agent would, and reads back the hook-tool calls it made.
 using System.Globalization;
 using System.Text;
 
-namespace MlObs.Ops.Tests.ProcessLevel;
+namespace MlObs.Ops.Testing;
 
-/// <summary>One hook-tool call from <c>calls.log</c>; <see cref="Stdin"/> is what it read from
-/// stdin, when it was called with <c>--file -</c>.</summary>
-internal sealed record RecordedCall(string Tool, IReadOnlyList<string> Args, string? Stdin);
-
-internal sealed class FakeJuju : IDisposable
+/// <summary>One hook-tool call from <c>calls.log</c>.</summary>
+/// <param name="Tool">The tool's name.</param>
+/// <param name="Args">Its arguments.</param>
+/// <param name="Stdin">What it read from stdin, when it was called with <c>--file -</c>.</param>
+public sealed record RecordedCall(string Tool, IReadOnlyList<string> Args, string? Stdin)
 {
-    public const string UnitName = "sample-k8s/0";
-    public const string ModelName = "mlobs-test";
-    public const string ModelUuid = "3f3a5c2e-8d0b-4c6e-9a57-1b2c3d4e5f60";
+    /// <summary>The call as a shell would show it, with stdin after <c>&lt;&lt;&lt;</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString()
+    {
+        var line = string.Join(' ', new[] { Tool }.Concat(Args).Select(Quote));
+        return Stdin is null ? line : $"{line} <<< {Stdin.Trim()}";
+    }
+
+    private static string Quote(string field) =>
+        field.Length > 0 && field.All(c => char.IsAsciiLetterOrDigit(c) || "-_=./:,".Contains(c, StringComparison.Ordinal))
+            ? field
+            : "'" + field.Replace("'", "'\\''", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "'";
+}
+
+/// <summary>
+/// A throw-away Juju unit: a charm dir, the fake hook tools first on PATH, and their
+/// FAKE_JUJU_DIR (canned answers in, recorded calls out). Dispose deletes it all.
+/// </summary>
+public sealed class LocalUnit : IDisposable
+{
+    /// <summary>The Juju version the unit reports (<c>JUJU_VERSION</c>).</summary>
     public const string JujuVersion = "3.6.8";
 
     private const char FieldEnd = '\u001f';
@@ -24,14 +42,29 @@ internal sealed class FakeJuju : IDisposable
 
     private int _contexts;
 
-    private FakeJuju(string root)
+    private LocalUnit(string root, string unitName, string modelName, string modelUuid)
     {
         Root = root;
+        UnitName = unitName;
+        ModelName = modelName;
+        ModelUuid = modelUuid;
         ToolsDir = Path.Combine(root, "tools");
         CharmDir = Directory.CreateDirectory(Path.Combine(root, "charm")).FullName;
         JujuDir = Directory.CreateDirectory(Path.Combine(root, "juju")).FullName;
         Directory.CreateDirectory(Path.Combine(JujuDir, "responses"));
     }
+
+    /// <summary>The unit's name (<c>JUJU_UNIT_NAME</c>).</summary>
+    public string UnitName { get; }
+
+    /// <summary>The model's name (<c>JUJU_MODEL_NAME</c>).</summary>
+    public string ModelName { get; }
+
+    /// <summary>The model's UUID (<c>JUJU_MODEL_UUID</c>).</summary>
+    public string ModelUuid { get; }
+
+    /// <summary>Whether <see cref="Dispose"/> leaves the files in place (to look at them afterwards).</summary>
+    public bool Keep { get; set; }
 
     /// <summary>The temp dir that holds everything below; deleted by <see cref="Dispose"/>.</summary>
     public string Root { get; }
@@ -45,27 +78,70 @@ internal sealed class FakeJuju : IDisposable
     /// <summary>FAKE_JUJU_DIR: calls.log, responses/, stdin/, state.json.</summary>
     public string JujuDir { get; }
 
-    /// <summary>Creates the dirs and installs the fake tools with <c>install.sh</c>.</summary>
-    public static async Task<FakeJuju> CreateAsync(CancellationToken cancellationToken = default)
+    /// <summary>Creates the dirs and installs the fake hook tools (embedded in this assembly).</summary>
+    /// <param name="unitName">The unit's name.</param>
+    /// <param name="modelName">The model's name.</param>
+    /// <param name="modelUuid">The model's UUID.</param>
+    /// <param name="cancellationToken">Cancels the installation.</param>
+    /// <returns>The unit, with an empty charm dir.</returns>
+    public static async Task<LocalUnit> CreateAsync(
+        string unitName = "sample-k8s/0",
+        string modelName = "mlobs-test",
+        string modelUuid = "3f3a5c2e-8d0b-4c6e-9a57-1b2c3d4e5f60",
+        CancellationToken cancellationToken = default)
     {
-        var fake = new FakeJuju(Directory.CreateTempSubdirectory("mlobs-fake-juju-").FullName);
+        var unit = new LocalUnit(Directory.CreateTempSubdirectory("mlobs-unit-").FullName, unitName, modelName, modelUuid);
         try
         {
-            var install = Path.Combine(RepoPaths.Root, "tools", "fake-hook-tools", "install.sh");
+            var source = Directory.CreateDirectory(Path.Combine(unit.Root, "fake-hook-tools")).FullName;
+            foreach (var name in new[] { "fake-hook-tool", "install.sh" })
+            {
+                await using var resource = typeof(LocalUnit).Assembly.GetManifestResourceStream(name)
+                    ?? throw new InvalidOperationException($"resource {name} is missing from {typeof(LocalUnit).Assembly.GetName().Name}");
+                await using var file = File.Create(Path.Combine(source, name));
+                await resource.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+
+            MakeExecutable(Path.Combine(source, "fake-hook-tool"));
             var result = await ChildProcess.RunAsync(
-                "/bin/sh", [install, fake.ToolsDir], fake.JujuEnvironment("hooks/install"), fake.Root,
-                cancellationToken: cancellationToken);
+                "/bin/sh", [Path.Combine(source, "install.sh"), unit.ToolsDir], unit.JujuEnvironment("hooks/install"), unit.Root,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             if (result.ExitCode != 0)
             {
                 throw new InvalidOperationException($"install.sh failed: {result.Describe()}");
             }
 
-            return fake;
+            return unit;
         }
         catch
         {
-            fake.Dispose();
+            unit.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Puts a published charm in the charm dir: the binary as an executable <c>dispatch</c>, and its metadata files beside it.</summary>
+    /// <param name="dispatchBinary">The charm's executable (e.g. a Native AOT publish).</param>
+    /// <param name="metadataFiles">charmcraft.yaml, or metadata.yaml/config.yaml/actions.yaml.</param>
+    public void InstallCharm(string dispatchBinary, params string[] metadataFiles)
+    {
+        ArgumentNullException.ThrowIfNull(metadataFiles);
+        var dispatch = Path.Combine(CharmDir, "dispatch");
+        File.Copy(dispatchBinary, dispatch, overwrite: true);
+        MakeExecutable(dispatch);
+        foreach (var file in metadataFiles)
+        {
+            File.Copy(file, Path.Combine(CharmDir, Path.GetFileName(file)), overwrite: true);
+        }
+    }
+
+    /// <summary>Forgets the calls recorded so far (calls.log) and every canned answer.</summary>
+    public void Reset()
+    {
+        File.Delete(Path.Combine(JujuDir, "calls.log"));
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(JujuDir, "responses")))
+        {
+            File.Delete(file);
         }
     }
 
@@ -184,9 +260,14 @@ internal sealed class FakeJuju : IDisposable
         return calls;
     }
 
-    /// <summary>Deletes the temp dir.</summary>
+    /// <summary>Deletes the temp dir, unless <see cref="Keep"/> is set.</summary>
     public void Dispose()
     {
+        if (Keep)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);
@@ -195,5 +276,18 @@ internal sealed class FakeJuju : IDisposable
         {
             // A child still writing must not fail the test; the OS cleans /tmp eventually.
         }
+    }
+
+    private static void MakeExecutable(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Juju units run on Linux.");
+        }
+
+        File.SetUnixFileMode(path,
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
     }
 }
