@@ -402,12 +402,12 @@ internal sealed class MetaParser
             var owner = $"config option '{name}'";
             var body = Mapping(value, owner);
             var typeNode = Find(body, "type");
-            if (typeNode is null || YamlScalars.IsNull(typeNode))
-            {
-                throw Error(body ?? keyNode, $"{owner} has no type; expected {ConfigTypes}");
-            }
 
-            ConfigOptionType type = typeNode is YamlScalarNode { Value: var typeName }
+            // Juju's charm config reader treats a missing type as string ("missing type is valid
+            // in python"), so a charm Juju deploys must load here too.
+            ConfigOptionType type = typeNode is null || YamlScalars.IsNull(typeNode)
+                ? ConfigOptionType.String
+                : typeNode is YamlScalarNode { Value: var typeName }
                 ? typeName switch
                 {
                     "string" => ConfigOptionType.String,

@@ -47,12 +47,11 @@ public sealed class CharmMetaErrorTests
     }
 
     [Fact]
-    public void FromLegacy_ConfigOptionWithoutType_NamesConfigYaml()
+    public void FromLegacy_ConfigOptionWithoutType_IsStringAsInJuju()
     {
-        var ex = Assert.Throws<CharmMetaException>(() => CharmMeta.FromLegacy("name: x\n", "options:\n  port:\n    default: 80\n", null));
+        var meta = CharmMeta.FromLegacy("name: x\n", "options:\n  host:\n    default: example.com\n", null);
 
-        Assert.StartsWith("config.yaml, line 3", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("config option 'port' has no type; expected one of string, int, float, boolean, secret", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(ConfigOptionType.String, meta.Config["host"].Type);
     }
 
     [Theory]
