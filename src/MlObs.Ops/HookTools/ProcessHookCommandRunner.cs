@@ -1,8 +1,4 @@
 // The production IHookCommandRunner: runs each hook tool as a child process.
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
-
 namespace MlObs.Ops.HookTools;
 
 /// <summary>
@@ -10,12 +6,16 @@ namespace MlObs.Ops.HookTools;
 /// here (the hook's PATH, which includes the Juju tools directory); its standard output and
 /// standard error are captured in full.
 /// </summary>
+/// <remarks>
+/// On Linux (x64 and arm64) the tool is started with <c>posix_spawn</c> and driven by one
+/// <c>poll</c> loop on the calling thread, so the returned task has usually completed by the time
+/// it is returned. Elsewhere <see cref="System.Diagnostics.Process"/> runs it.
+/// </remarks>
 public sealed class ProcessHookCommandRunner : IHookCommandRunner
 {
-    private static readonly UTF8Encoding _utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
-
     private readonly string? _path;
     private readonly string? _workingDirectory;
+    private readonly bool _useProcessClass;
 
     /// <summary>Creates a runner.</summary>
     /// <param name="path">
@@ -23,9 +23,16 @@ public sealed class ProcessHookCommandRunner : IHookCommandRunner
     /// </param>
     /// <param name="workingDirectory">The tools' working directory (relative <c>--file</c> paths resolve against it); <see langword="null"/> keeps this process's.</param>
     public ProcessHookCommandRunner(string? path = null, string? workingDirectory = null)
+        : this(path, workingDirectory, useProcessClass: false)
+    {
+    }
+
+    /// <summary>Creates a runner; tests set <paramref name="useProcessClass"/> to exercise the portable path on Linux.</summary>
+    internal ProcessHookCommandRunner(string? path, string? workingDirectory, bool useProcessClass)
     {
         _path = path;
         _workingDirectory = workingDirectory;
+        _useProcessClass = useProcessClass;
     }
 
     /// <inheritdoc/>
@@ -42,104 +49,20 @@ public sealed class ProcessHookCommandRunner : IHookCommandRunner
                 $"hook tool '{request.Tool}' was not found on PATH (is this running inside a Juju hook?)",
                 null);
 
-        var startInfo = new ProcessStartInfo(executable)
+        if (!_useProcessClass && PosixSpawnHookRunner.IsSupported)
         {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = _utf8NoBom,
-            StandardOutputEncoding = _utf8NoBom,
-            StandardErrorEncoding = _utf8NoBom,
-        };
-        foreach (var argument in request.Arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        if (_workingDirectory is not null)
-        {
-            startInfo.WorkingDirectory = _workingDirectory;
-        }
-
-        if (_path is not null)
-        {
-            startInfo.Environment["PATH"] = _path;
-        }
-
-        using var process = new Process { StartInfo = startInfo };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception ex)
-        {
-            throw ModelException.NotStarted(request.Tool, $"hook tool '{request.Tool}' could not be started: {ex.Message}", ex);
-        }
-
-        try
-        {
-            // Both pipes are drained concurrently with the stdin write, so a tool that prints a lot
-            // before (or instead of) reading its input cannot deadlock us.
-            var stdoutTask = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderrTask = process.StandardError.ReadToEndAsync(cancellationToken);
-            await WriteStdinAsync(process, request.Stdin, cancellationToken).ConfigureAwait(false);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            var stdout = await stdoutTask.ConfigureAwait(false);
-            var stderr = await stderrTask.ConfigureAwait(false);
-            return new HookCommandResult(process.ExitCode, stdout, stderr);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill(process);
-            throw;
-        }
-    }
-
-    private static async Task WriteStdinAsync(Process process, string? stdin, CancellationToken cancellationToken)
-    {
-        // Stdin is always redirected: a tool that reads it gets our text or an immediate end of
-        // file, never the charm process's own stdin.
-        var writer = process.StandardInput;
-        try
-        {
-            if (stdin is not null)
+            // Synchronous on purpose: a hook tool call is a blocking wait for a short-lived child,
+            // and doing it on this thread is what saves Process's threads and context switches.
+            var result = PosixSpawnHookRunner.Run(
+                request.Tool, executable, request.Arguments, request.Stdin, _path, _workingDirectory, cancellationToken);
+            if (result is not null)
             {
-                await writer.WriteAsync(stdin.AsMemory(), cancellationToken).ConfigureAwait(false);
-                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return result;
             }
         }
-        catch (IOException)
-        {
-            // The tool exited without reading all of its input; its exit code and stderr tell why.
-        }
-        finally
-        {
-            try
-            {
-                writer.Close();
-            }
-            catch (IOException)
-            {
-                // Closing a pipe the tool already closed; nothing more to deliver.
-            }
-        }
-    }
 
-    private static void Kill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited.
-        }
-        catch (Win32Exception)
-        {
-            // Could not be killed (already gone); nothing more to do.
-        }
+        return await ProcessClassHookRunner.RunAsync(
+            request.Tool, executable, request.Arguments, request.Stdin, _path, _workingDirectory, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Finds <paramref name="tool"/> on the PATH, as a shell would; null when absent.</summary>
