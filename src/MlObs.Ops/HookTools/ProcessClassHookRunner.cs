@@ -12,7 +12,7 @@ namespace MlObs.Ops.HookTools;
 /// </summary>
 internal static class ProcessClassHookRunner
 {
-    private static readonly UTF8Encoding _utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Runs <paramref name="executable"/> to completion and captures what it printed.</summary>
     /// <param name="tool">The bare tool name, for error messages.</param>
@@ -37,9 +37,9 @@ internal static class ProcessClassHookRunner
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            StandardInputEncoding = _utf8NoBom,
-            StandardOutputEncoding = _utf8NoBom,
-            StandardErrorEncoding = _utf8NoBom,
+            StandardInputEncoding = Utf8NoBom,
+            StandardOutputEncoding = Utf8NoBom,
+            StandardErrorEncoding = Utf8NoBom,
         };
         foreach (var argument in arguments)
         {
