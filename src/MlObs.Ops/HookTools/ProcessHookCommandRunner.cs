@@ -104,6 +104,14 @@ public sealed class ProcessHookCommandRunner : IHookCommandRunner
         }
 
         const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        return (File.GetUnixFileMode(candidate) & AnyExecute) != 0;
+        try
+        {
+            return (File.GetUnixFileMode(candidate) & AnyExecute) != 0;
+        }
+        catch (IOException)
+        {
+            // A dangling symlink (File.Exists sees the link, not its target): not a usable tool.
+            return false;
+        }
     }
 }

@@ -110,6 +110,16 @@ public sealed class ProcessHookCommandRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_DanglingSymlink_IsNotFound()
+    {
+        File.CreateSymbolicLink(Path.Combine(_binDirectory, "state-get"), Path.Combine(_binDirectory, "moved-away"));
+
+        var ex = await Assert.ThrowsAsync<ModelException>(() => Runner().RunAsync(new HookCommandRequest("state-get", [])));
+
+        Assert.Equal("hook tool 'state-get' was not found on PATH (is this running inside a Juju hook?)", ex.Message);
+    }
+
+    [Fact]
     public async Task RunAsync_Cancelled_KillsToolAndThrows()
     {
         WriteTool("sleeper", "sleep 30");
