@@ -135,6 +135,10 @@ public sealed class CharmEvents
         UpdateStatus = Standard(EventKind.UpdateStatus);
         LeaderElected = Standard(EventKind.LeaderElected);
         LeaderSettingsChanged = Standard(EventKind.LeaderSettingsChanged);
+        CollectMetrics = Standard(EventKind.CollectMetrics);
+        MeterStatusChanged = Standard(EventKind.MeterStatusChanged);
+        PreSeriesUpgrade = Standard(EventKind.PreSeriesUpgrade);
+        PostSeriesUpgrade = Standard(EventKind.PostSeriesUpgrade);
         SecretChanged = new(registry, ResolvedEvent.NameOf(EventKind.SecretChanged, null));
         SecretRotate = new(registry, ResolvedEvent.NameOf(EventKind.SecretRotate, null));
         SecretRemove = new(registry, ResolvedEvent.NameOf(EventKind.SecretRemove, null));
@@ -169,6 +173,18 @@ public sealed class CharmEvents
 
     /// <summary><c>leader-settings-changed</c>.</summary>
     public EventSource<HookEvent> LeaderSettingsChanged { get; }
+
+    /// <summary><c>collect-metrics</c> (legacy metering; deferred events are not re-emitted before it).</summary>
+    public EventSource<HookEvent> CollectMetrics { get; }
+
+    /// <summary><c>meter-status-changed</c> (legacy metering; deferred events are not re-emitted before it).</summary>
+    public EventSource<HookEvent> MeterStatusChanged { get; }
+
+    /// <summary><c>pre-series-upgrade</c> (machine charms only).</summary>
+    public EventSource<HookEvent> PreSeriesUpgrade { get; }
+
+    /// <summary><c>post-series-upgrade</c> (machine charms only).</summary>
+    public EventSource<HookEvent> PostSeriesUpgrade { get; }
 
     /// <summary><c>secret-changed</c> (consumer side).</summary>
     public EventSource<SecretEvent> SecretChanged { get; }

@@ -22,6 +22,49 @@ public sealed class DispatchTests : IDisposable
         Assert.Equal(["config_changed"], seen);
     }
 
+    public static TheoryData<string, string> StandardHooks => new()
+    {
+        { "install", nameof(CharmEvents.Install) },
+        { "start", nameof(CharmEvents.Start) },
+        { "stop", nameof(CharmEvents.Stop) },
+        { "remove", nameof(CharmEvents.Remove) },
+        { "config-changed", nameof(CharmEvents.ConfigChanged) },
+        { "upgrade-charm", nameof(CharmEvents.UpgradeCharm) },
+        { "update-status", nameof(CharmEvents.UpdateStatus) },
+        { "leader-elected", nameof(CharmEvents.LeaderElected) },
+        { "leader-settings-changed", nameof(CharmEvents.LeaderSettingsChanged) },
+        { "collect-metrics", nameof(CharmEvents.CollectMetrics) },
+        { "meter-status-changed", nameof(CharmEvents.MeterStatusChanged) },
+        { "pre-series-upgrade", nameof(CharmEvents.PreSeriesUpgrade) },
+        { "post-series-upgrade", nameof(CharmEvents.PostSeriesUpgrade) },
+    };
+
+    [Theory]
+    [MemberData(nameof(StandardHooks))]
+    public async Task StandardHook_ObservedSource_RunsOnlyThatHandler(string hook, string source)
+    {
+        var seen = new List<string>();
+
+        var code = await _harness.DispatchAsync($"hooks/{hook}", c =>
+        {
+            EventSource<HookEvent>[] all =
+            [
+                c.On.Install, c.On.Start, c.On.Stop, c.On.Remove, c.On.ConfigChanged, c.On.UpgradeCharm, c.On.UpdateStatus,
+                c.On.LeaderElected, c.On.LeaderSettingsChanged, c.On.CollectMetrics, c.On.MeterStatusChanged,
+                c.On.PreSeriesUpgrade, c.On.PostSeriesUpgrade,
+            ];
+            string[] names = [.. StandardHooks.Select(row => (string)row[1])];
+            for (var i = 0; i < all.Length; i++)
+            {
+                var name = names[i];
+                all[i].Observe(_ => seen.Add(name), name);
+            }
+        });
+
+        Assert.Equal(0, code);
+        Assert.Equal([source], seen);
+    }
+
     [Fact]
     public async Task ConfigChanged_EmittingEvent_LogsDebugLineLikeOps()
     {
