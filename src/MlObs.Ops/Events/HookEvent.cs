@@ -105,6 +105,9 @@ public sealed class WorkloadEvent : HookEvent
     /// <summary>The container, as named in <c>charmcraft.yaml</c>.</summary>
     public string ContainerName { get; }
 
+    /// <summary>The container, with its Pebble client.</summary>
+    public Container Container => Model.Unit.GetContainer(ContainerName);
+
     /// <summary>The Pebble notice id (custom-notice events).</summary>
     public string? NoticeId => Data(SnapshotKeys.NoticeId);
 

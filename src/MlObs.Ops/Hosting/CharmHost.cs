@@ -22,6 +22,9 @@ public sealed class CharmHostOptions
     /// <summary>Where fatal errors are also written (Juju logs a charm's stderr at WARNING).</summary>
     public TextWriter? Stderr { get; init; }
 
+    /// <summary>Where the Pebble socket of a container is; null for Juju's <c>/charm/containers/&lt;name&gt;/pebble.socket</c>.</summary>
+    public Func<string, string>? PebbleSocketPath { get; init; }
+
     /// <summary>The lowest level sent to <c>juju-log</c> (ops sends DEBUG; Juju filters by model config).</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Debug;
 }
@@ -71,7 +74,7 @@ public static class CharmHost
         {
             var meta = CharmMeta.Load(context.CharmDir);
             var store = await StateStore.LoadAsync(commands, cancellationToken).ConfigureAwait(false);
-            var model = new Model(context, meta, commands, options.TimeProvider);
+            using var model = new Model(context, meta, commands, options.TimeProvider, options.PebbleSocketPath);
             var framework = new Framework(model, store, loggerFactory);
             _ = createCharm(framework);
 

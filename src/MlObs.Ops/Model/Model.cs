@@ -2,6 +2,7 @@
 using MlObs.Ops.HookTools;
 using MlObs.Ops.Hosting;
 using MlObs.Ops.Metadata;
+using MlObs.Ops.Pebble;
 
 namespace MlObs.Ops;
 
@@ -10,23 +11,26 @@ namespace MlObs.Ops;
 /// relations, secrets, network, storage and resources. Everything is read through the hook tools
 /// on first use and cached for the rest of the dispatch.
 /// </summary>
-public sealed class Model
+public sealed class Model : IDisposable
 {
     private readonly Dictionary<string, Unit> _units = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Application> _apps = new(StringComparer.Ordinal);
     private readonly Dictionary<int, Relation> _relations = [];
     private readonly Dictionary<string, IReadOnlyList<RelationRef>> _relationIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Container> _containers = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly Func<string, string> _pebbleSocketPath;
     private CharmConfig? _config;
     private bool? _leader;
     private DateTimeOffset _leaderCheckedAt;
 
-    internal Model(JujuContext context, CharmMeta meta, HookCommands commands, TimeProvider time)
+    internal Model(JujuContext context, CharmMeta meta, HookCommands commands, TimeProvider time, Func<string, string>? pebbleSocketPath = null)
     {
         Context = context;
         Meta = meta;
         Commands = commands;
         _time = time;
+        _pebbleSocketPath = pebbleSocketPath ?? PebbleClient.SocketPathFor;
         App = GetApp(context.AppName);
         Unit = GetUnit(context.UnitName);
     }
@@ -233,6 +237,29 @@ public sealed class Model
     /// <returns>The goal state.</returns>
     public Task<GoalState> GetGoalStateAsync(CancellationToken cancellationToken = default) =>
         Commands.GoalStateAsync(cancellationToken);
+
+    /// <summary>Closes the Pebble connections opened during the dispatch.</summary>
+    public void Dispose()
+    {
+        foreach (var container in _containers.Values)
+        {
+            container.Pebble.Dispose();
+        }
+
+        _containers.Clear();
+    }
+
+    internal Container ContainerFor(string name)
+    {
+        RequireDeclared(name, Meta.Containers.Keys, "container");
+        if (!_containers.TryGetValue(name, out var container))
+        {
+            container = new Container(name, new PebbleClient(_pebbleSocketPath(name), timeProvider: _time));
+            _containers[name] = container;
+        }
+
+        return container;
+    }
 
     internal async Task<bool> IsLeaderAsync(CancellationToken cancellationToken)
     {

@@ -38,6 +38,16 @@ public sealed class Unit
         return _model.IsLeaderAsync(cancellationToken);
     }
 
+    /// <summary>A workload container of this unit, with its Pebble client.</summary>
+    /// <param name="name">The container name from <c>charmcraft.yaml</c>.</param>
+    /// <returns>The container.</returns>
+    /// <exception cref="ArgumentException">The container is not declared.</exception>
+    public Container GetContainer(string name)
+    {
+        RequireLocal("reach a container");
+        return _model.ContainerFor(name);
+    }
+
     /// <summary>Sets this unit's status now. Prefer adding statuses in a collect-unit-status handler.</summary>
     /// <param name="status">Active, blocked, maintenance or waiting.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
