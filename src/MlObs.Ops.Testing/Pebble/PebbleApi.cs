@@ -49,6 +49,8 @@ internal sealed partial class PebbleApi
     private static readonly Regex CustomKey = new(
         "^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)+(/[a-z0-9]+(-[a-z0-9]+)*)+$", RegexOptions.CultureInvariant);
 
+    private const string DataError = "cannot decode data from request body";
+
     private readonly PebbleState _state;
     private readonly string _version;
     private readonly Func<string> _bootId;
@@ -109,9 +111,9 @@ internal sealed partial class PebbleApi
             ["system-info"] => (Sync(SystemInfo), null),
             ["health"] => (Sync(Health), null),
             ["changes"] => (Sync(GetChanges), null),
-            ["changes", _] => (Sync(GetChange), Post(PostChange)),
+            ["changes", _] => (Sync(GetChange), Post(PostChange, DataError)),
             ["changes", _, "wait"] => (WaitChangeAsync, null),
-            ["services"] => (Sync(GetServices), Post(PostServices)),
+            ["services"] => (Sync(GetServices), Post(PostServices, DataError)),
             ["services", _] => (Sync(NotImplemented), Sync(NotImplemented)),
             ["plan"] => (Sync(GetPlan), null),
             ["layers"] => (null, Post(PostLayers)),
@@ -120,8 +122,8 @@ internal sealed partial class PebbleApi
             ["exec"] => (null, Post(PostExec)),
             ["tasks", _, "websocket", _] => (TaskWebsocketAsync, null),
             ["signals"] => (null, Post(PostSignals)),
-            ["checks"] => (Sync(GetChecks), Post(PostChecks)),
-            ["checks", "refresh"] => (null, Post(PostChecksRefresh)),
+            ["checks"] => (Sync(GetChecks), Post(PostChecks, DataError)),
+            ["checks", "refresh"] => (null, Post(PostChecksRefresh, DataError)),
             ["notices"] => (GetNoticesAsync, Post(PostNotices)),
             ["notices", _] => (Sync(GetNotice), null),
             _ => ((Handler?)null, (Handler?)null),
@@ -165,9 +167,16 @@ internal sealed partial class PebbleApi
             return PebbleResponse.BadRequest($"{decodeError}: {ex.Message}");
         }
 
-        lock (_state.Gate)
+        try
         {
-            return handler(body, segments);
+            lock (_state.Gate)
+            {
+                return handler(body, segments);
+            }
+        }
+        catch (BodyException ex)
+        {
+            return PebbleResponse.BadRequest($"{decodeError}: {ex.Message}");
         }
     };
 
@@ -183,9 +192,16 @@ internal sealed partial class PebbleApi
             return PebbleResponse.BadRequest($"cannot decode request body: {ex.Message}");
         }
 
-        lock (_state.Gate)
+        try
         {
-            return handler(context, body, segments);
+            lock (_state.Gate)
+            {
+                return handler(context, body, segments);
+            }
+        }
+        catch (BodyException ex)
+        {
+            return PebbleResponse.BadRequest($"cannot decode request body: {ex.Message}");
         }
     };
 

@@ -21,6 +21,28 @@ internal sealed record PebbleReply(int Status, string? ContentType, string Body)
     public string? Kind => Json["result"]?["kind"]?.GetValue<string>();
 }
 
+/// <summary>A fake server and a client for it, disposed together.</summary>
+internal sealed class Fake : IAsyncDisposable
+{
+    private Fake(FakePebbleServer server)
+    {
+        Server = server;
+        Http = new PebbleHttp(server.SocketPath);
+    }
+
+    public FakePebbleServer Server { get; }
+
+    public PebbleHttp Http { get; }
+
+    public static async Task<Fake> StartAsync() => new(await FakePebbleServer.StartAsync());
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Server.DisposeAsync();
+    }
+}
+
 internal sealed class PebbleHttp : IDisposable
 {
     private readonly HttpClient _client;
@@ -49,11 +71,6 @@ internal sealed class PebbleHttp : IDisposable
         _client = new HttpClient(handler) { BaseAddress = new Uri("http://localhost"), Timeout = TimeSpan.FromSeconds(20) };
     }
 
-    public static async Task<(FakePebbleServer Server, PebbleHttp Http)> StartAsync()
-    {
-        var server = await FakePebbleServer.StartAsync();
-        return (server, new PebbleHttp(server.SocketPath));
-    }
 
     public Task<PebbleReply> GetAsync(string path, string? accept = null) => SendAsync(HttpMethod.Get, path, null, accept);
 
