@@ -90,6 +90,12 @@ internal sealed partial class PebbleApi
             context.Abort();
             return;
         }
+#pragma warning disable CA1031 // Any other failure is a 500 envelope, as Pebble's SyncResponse turns an error into one.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            response = PebbleResponse.ServerError($"internal error: {ex.Message}");
+        }
 
         if (response is not null && !context.Response.HasStarted)
         {
