@@ -3,7 +3,7 @@
 namespace MlObs.Ops.Pebble;
 
 /// <summary>
-/// A Pebble configuration layer, as a charm adds it with <c>PebbleClient.AddLayerAsync</c>. The maps
+/// A Pebble configuration layer, as a charm adds it with <see cref="PebbleClient.AddLayerAsync"/>. The maps
 /// are keyed by service, check and log-target name; every entry must set its <c>override</c>.
 /// </summary>
 /// <example>

@@ -1,7 +1,7 @@
 // PebbleException: the base of every error the Pebble client and layer model raise (ops' pebble.Error).
 namespace MlObs.Ops.Pebble;
 
-/// <summary>The base of the errors raised by <c>PebbleClient</c> and the layer model (ops' <c>pebble.Error</c>).</summary>
+/// <summary>The base of the errors raised by <see cref="PebbleClient"/> and the layer model (ops' <c>pebble.Error</c>).</summary>
 public class PebbleException : Exception
 {
     /// <summary>Creates an exception with a generic message.</summary>

@@ -3,7 +3,7 @@
 namespace MlObs.Ops.Pebble;
 
 /// <summary>
-/// The combined Pebble configuration: what <c>PebbleClient.GetPlanAsync</c> returns, or what
+/// The combined Pebble configuration: what <see cref="PebbleClient.GetPlanAsync"/> returns, or what
 /// <see cref="Combine"/> computes from layers with Pebble's merge rules. Compare plans with
 /// <see cref="Equals(Plan?)"/>, or ask <see cref="Includes"/> whether a layer would change anything.
 /// </summary>

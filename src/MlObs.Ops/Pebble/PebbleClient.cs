@@ -1,0 +1,314 @@
+// PebbleClient: the HTTP-over-unix-socket client of Pebble's API — construction, the response
+// envelope, error mapping and timeouts. The endpoints live in the PebbleClient.*.cs files.
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace MlObs.Ops.Pebble;
+
+/// <summary>
+/// A client of the Pebble daemon in a workload container, speaking HTTP over its unix socket
+/// (<c>/charm/containers/&lt;name&gt;/pebble.socket</c>) as ops' <c>pebble.Client</c> does.
+/// </summary>
+/// <remarks>
+/// Every call takes a <see cref="CancellationToken"/> and is bounded by <see cref="Timeout"/> per HTTP request.
+/// Errors: <see cref="PebbleConnectionException"/> (socket missing, refused or gone),
+/// <see cref="PebbleApiException"/> (an error envelope), <see cref="PebbleProtocolException"/> (a malformed
+/// answer), <see cref="PebbleChangeException"/> (a change failed), <see cref="PebblePathException"/> (a file
+/// operation failed), <see cref="PebbleChangeTimeoutException"/> (a change was not ready in time).
+/// </remarks>
+public sealed partial class PebbleClient : IDisposable
+{
+    private static readonly Uri BaseUri = new("http://localhost");
+    private static readonly TimeSpan DefaultChangeTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PollDelay = TimeSpan.FromMilliseconds(100);
+
+    private readonly HttpMessageInvoker _invoker;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates a client for the Pebble socket at <paramref name="socketPath"/>.</summary>
+    /// <param name="socketPath">The unix socket, e.g. <c>/charm/containers/workload/pebble.socket</c>.</param>
+    /// <param name="handler">The HTTP handler to use instead of the unix socket (tests); the client does not dispose it. It also answers the exec websocket upgrades.</param>
+    /// <param name="timeout">The limit of each HTTP request (default 5 s, as ops).</param>
+    /// <param name="timeProvider">The clock for timeouts, deadlines and polling (default <see cref="TimeProvider.System"/>).</param>
+    public PebbleClient(string socketPath, HttpMessageHandler? handler = null, TimeSpan? timeout = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(socketPath);
+        if (timeout is { } t && t <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), t, "timeout must be positive");
+        }
+
+        SocketPath = socketPath;
+        Timeout = timeout ?? DefaultTimeout;
+        _time = timeProvider ?? TimeProvider.System;
+        _invoker = handler is null
+            ? new HttpMessageInvoker(CreateSocketHandler(socketPath), disposeHandler: true)
+            : new HttpMessageInvoker(handler, disposeHandler: false);
+    }
+
+    /// <summary>The default limit of each HTTP request: 5 seconds, as ops.</summary>
+    public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The unix socket this client talks to.</summary>
+    public string SocketPath { get; }
+
+    /// <summary>The limit of each HTTP request.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>The socket path the charm container sees for workload container <paramref name="containerName"/>.</summary>
+    /// <param name="containerName">The container name from <c>charmcraft.yaml</c>.</param>
+    /// <returns><c>/charm/containers/&lt;name&gt;/pebble.socket</c>.</returns>
+    public static string SocketPathFor(string containerName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(containerName);
+        return $"/charm/containers/{containerName}/pebble.socket";
+    }
+
+    /// <summary>Creates a client for workload container <paramref name="containerName"/>'s Pebble.</summary>
+    /// <param name="containerName">The container name from <c>charmcraft.yaml</c>.</param>
+    /// <param name="timeout">The limit of each HTTP request (default 5 s).</param>
+    /// <param name="timeProvider">The clock (default <see cref="TimeProvider.System"/>).</param>
+    /// <returns>A client for <see cref="SocketPathFor"/>.</returns>
+    public static PebbleClient ForContainer(string containerName, TimeSpan? timeout = null, TimeProvider? timeProvider = null) =>
+        new(SocketPathFor(containerName), null, timeout, timeProvider);
+
+    /// <summary>Closes the pooled connections.</summary>
+    public void Dispose() => _invoker.Dispose();
+
+    private static SocketsHttpHandler CreateSocketHandler(string socketPath) => new()
+    {
+        UseProxy = false,
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        // Keep-alive with a short idle limit, so a connection Pebble dropped is rarely reused.
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(15),
+        ConnectCallback = async (_, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
+
+    // ---- requests -------------------------------------------------------------------------
+
+    private Task<PebbleEnvelope> GetAsync(string path, Query? query, CancellationToken cancellationToken, TimeSpan? requestTimeout = null) =>
+        RequestAsync(HttpMethod.Get, path, query, content: null, cancellationToken, requestTimeout);
+
+    private Task<PebbleEnvelope> PostAsync<T>(string path, T body, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
+        RequestAsync(HttpMethod.Post, path, query: null, JsonContent(body, typeInfo), cancellationToken);
+
+    private static ByteArrayContent JsonContent<T>(T body, JsonTypeInfo<T> typeInfo)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, typeInfo));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    /// <summary>Sends a JSON request and returns the envelope; an error envelope throws <see cref="PebbleApiException"/>.</summary>
+    private async Task<PebbleEnvelope> RequestAsync(
+        HttpMethod method, string path, Query? query, HttpContent? content, CancellationToken cancellationToken, TimeSpan? requestTimeout = null)
+    {
+        using var request = NewRequest(method, path, query);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Content = content;
+        return await SendAsync(request, async (response, token) =>
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(token);
+            return ParseEnvelope(response, body);
+        }, cancellationToken, requestTimeout);
+    }
+
+    private static HttpRequestMessage NewRequest(HttpMethod method, string path, Query? query) =>
+        new(method, new Uri(BaseUri, query is null ? path : path + query.ToQueryString()))
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+
+    /// <summary>Sends <paramref name="request"/> and reads the response with <paramref name="read"/>, both within <see cref="Timeout"/>; maps transport failures.</summary>
+    private async Task<T> SendAsync<T>(
+        HttpRequestMessage request, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken, TimeSpan? requestTimeout = null)
+    {
+        var limit = requestTimeout ?? Timeout;
+        using var timeout = new CancellationTokenSource(limit, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var response = await _invoker.SendAsync(request, linked.Token);
+            return await read(response, linked.Token);
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new PebbleConnectionException($"timed out after {GoDuration.Format(limit)} waiting for Pebble at '{SocketPath}'", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw ConnectionError(ex);
+        }
+        catch (IOException ex)
+        {
+            throw ConnectionError(ex);
+        }
+    }
+
+    private PebbleConnectionException ConnectionError(Exception ex)
+    {
+        var socketError = FindInner<SocketException>(ex);
+        if (socketError?.SocketErrorCode == SocketError.AddressNotAvailable || !File.Exists(SocketPath))
+        {
+            return new PebbleConnectionException($"Could not connect to Pebble: socket not found at '{SocketPath}' (container restarted?)", ex);
+        }
+
+        var reason = socketError?.Message ?? FindInner<IOException>(ex)?.Message ?? ex.Message;
+        return new PebbleConnectionException($"Could not connect to Pebble at '{SocketPath}': {reason}", ex);
+    }
+
+    private static T? FindInner<T>(Exception? ex)
+        where T : Exception
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Parses the JSON envelope of §4.2; the <c>type</c> decides success, so health's 502 <c>sync</c> answer is a result.</summary>
+    internal static PebbleEnvelope ParseEnvelope(HttpResponseMessage response, byte[] body)
+    {
+        var code = (int)response.StatusCode;
+        var reason = response.ReasonPhrase ?? response.StatusCode.ToString();
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (!string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            if (code >= 400)
+            {
+                throw new PebbleApiException(code, reason, $"{code} {reason} (non-JSON response: {Snippet(body)})");
+            }
+
+            throw new PebbleProtocolException($"expected Content-Type 'application/json', got '{mediaType ?? "none"}'");
+        }
+
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            if (code >= 400)
+            {
+                throw new PebbleApiException(code, reason, $"{code} {reason} (invalid JSON: {ex.Message})");
+            }
+
+            throw new PebbleProtocolException($"invalid JSON from Pebble: {ex.Message}", ex);
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new PebbleProtocolException($"expected a JSON object from Pebble, got {root.ValueKind}");
+        }
+
+        var type = PebbleResults.OptStr(root, "type");
+        var statusCode = PebbleResults.OptInt(root, "status-code") ?? code;
+        var status = PebbleResults.OptStr(root, "status") ?? reason;
+        var result = PebbleResults.Property(root, "result");
+        if (type == "error" || (type is null && code >= 400))
+        {
+            var message = result is { ValueKind: JsonValueKind.Object } error ? PebbleResults.OptStr(error, "message") : null;
+            var kind = result is { ValueKind: JsonValueKind.Object } e2 ? PebbleResults.OptStr(e2, "kind") : null;
+            var value = result is { ValueKind: JsonValueKind.Object } e3 ? PebbleResults.Property(e3, "value") : null;
+            throw new PebbleApiException(code >= 400 ? code : statusCode, status, message ?? $"{statusCode} {status}", kind, value);
+        }
+
+        if (type is not ("sync" or "async"))
+        {
+            throw new PebbleProtocolException($"unexpected response type '{type ?? "none"}' from Pebble");
+        }
+
+        return new PebbleEnvelope(type, statusCode, status, PebbleResults.OptStr(root, "change"), result);
+    }
+
+    private static string Snippet(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 200)).Trim();
+        return text.Length == 0 ? "empty body" : text;
+    }
+
+    private static JsonElement RequireResult(PebbleEnvelope envelope, string what) =>
+        envelope.Result ?? throw PebbleResults.Bad($"no result in the {what} response");
+
+    private static string RequireChange(PebbleEnvelope envelope, string what) =>
+        envelope.Type == "async" && envelope.Change is { } change
+            ? change
+            : throw PebbleResults.Bad($"expected an async response with a change id for {what}");
+
+    private static string[] Names(IEnumerable<string> names, string what)
+    {
+        ArgumentNullException.ThrowIfNull(names, what);
+        var list = names.ToArray();
+        foreach (var name in list)
+        {
+            if (string.IsNullOrEmpty(name))
+            {
+                throw new ArgumentException($"{what} must not contain empty names", what);
+            }
+        }
+
+        return list;
+    }
+}
+
+/// <summary>A parsed response envelope: <c>type</c>, <c>status-code</c>, <c>status</c>, <c>change</c>, <c>result</c>.</summary>
+internal sealed record PebbleEnvelope(string Type, int StatusCode, string Status, string? Change, JsonElement? Result);
+
+/// <summary>A query string built in order, values percent-encoded.</summary>
+internal sealed class Query
+{
+    private readonly List<KeyValuePair<string, string>> _pairs = [];
+
+    public Query Add(string key, string? value)
+    {
+        if (value is not null)
+        {
+            _pairs.Add(new(key, value));
+        }
+
+        return this;
+    }
+
+    public Query AddJoined(string key, IEnumerable<string>? values)
+    {
+        if (values is not null)
+        {
+            var joined = string.Join(',', values);
+            if (joined.Length > 0)
+            {
+                _pairs.Add(new(key, joined));
+            }
+        }
+
+        return this;
+    }
+
+    public string ToQueryString() =>
+        _pairs.Count == 0 ? string.Empty : "?" + string.Join('&', _pairs.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+}
