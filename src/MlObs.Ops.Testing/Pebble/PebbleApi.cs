@@ -745,11 +745,13 @@ internal sealed partial class PebbleApi
         var deadline = Task.Delay(timeout, _state.Time, wait.Token);
         while (true)
         {
+            // A poll cut by the client or by the server stopping is aborted, never answered with [].
+            wait.Token.ThrowIfCancellationRequested();
             Task occurred;
             lock (_state.Gate)
             {
                 var notices = _state.Notices.Filter(userId, types, keys, after);
-                if (notices.Count > 0 || timeout <= TimeSpan.Zero || deadline.IsCompleted)
+                if (notices.Count > 0 || timeout <= TimeSpan.Zero || deadline.IsCompletedSuccessfully)
                 {
                     return PebbleResponse.Sync(new JsonArray([.. notices.Select(n => (JsonNode?)NoticeStore.ToJson(n))]));
                 }
@@ -758,10 +760,6 @@ internal sealed partial class PebbleApi
             }
 
             await Task.WhenAny(occurred, deadline);
-            if (deadline.IsCanceled)
-            {
-                wait.Token.ThrowIfCancellationRequested();
-            }
         }
     }
 
