@@ -75,6 +75,9 @@ internal sealed class DispatchHarness : IDisposable
 
     public string Stderr { get; private set; } = string.Empty;
 
+    /// <summary>Where each container's Pebble socket is (a fake Pebble server's socket, in tests).</summary>
+    public Func<string, string>? PebbleSocketPath { get; set; }
+
     /// <summary>Juju-log lines of the last dispatch as (level, message).</summary>
     public IReadOnlyList<(string Level, string Message)> Logs =>
         Runner.CallsTo("juju-log").Select(c => (c.Arguments[1], c.Arguments[3])).ToList();
@@ -154,7 +157,7 @@ internal sealed class DispatchHarness : IDisposable
         using var stderr = new StringWriter();
         var code = await CharmHost.RunAsync(
             framework => new ProbeCharm(framework, setup),
-            new CharmHostOptions { Environment = env, Runner = Runner, Stderr = stderr, TimeProvider = time ?? TimeProvider.System });
+            new CharmHostOptions { Environment = env, Runner = Runner, Stderr = stderr, TimeProvider = time ?? TimeProvider.System, PebbleSocketPath = PebbleSocketPath });
         Stderr = stderr.ToString();
         if (code != 0)
         {
