@@ -233,9 +233,15 @@ public sealed partial class PebbleClient : IDisposable
         var result = PebbleResults.Property(root, "result");
         if (type == "error" || (type is null && code >= 400))
         {
-            var message = result is { ValueKind: JsonValueKind.Object } error ? PebbleResults.OptStr(error, "message") : null;
-            var kind = result is { ValueKind: JsonValueKind.Object } e2 ? PebbleResults.OptStr(e2, "kind") : null;
-            var value = result is { ValueKind: JsonValueKind.Object } e3 ? PebbleResults.Property(e3, "value") : null;
+            string? message = null, kind = null;
+            JsonElement? value = null;
+            if (result is { ValueKind: JsonValueKind.Object } error)
+            {
+                message = PebbleResults.OptStr(error, "message");
+                kind = PebbleResults.OptStr(error, "kind");
+                value = PebbleResults.Property(error, "value");
+            }
+
             throw new PebbleApiException(code >= 400 ? code : statusCode, status, message ?? $"{statusCode} {status}", kind, value);
         }
 

@@ -159,6 +159,33 @@ public sealed class LayerYamlTests
     }
 
     [Fact]
+    public void ToYaml_LongAndMultilineStrings_RoundTrip()
+    {
+        var layer = new Layer
+        {
+            Description = "first line\nsecond line: with colon\n\n  indented third",
+            Services = new Dictionary<string, Service>
+            {
+                ["123"] = new()
+                {
+                    Override = Override.Replace,
+                    Command = "/bin/app " + string.Join(' ', Enumerable.Range(0, 60).Select(i => $"--flag-{i}=value-{i}")),
+                    Environment = new Dictionary<string, string> { ["JSON"] = "{\"a\": [1, 2]}", ["TAB"] = "a\tb", ["TRAILING"] = "x " },
+                },
+            },
+        };
+
+        var yaml = layer.ToYaml();
+
+        Assert.Equal(layer, Layer.FromYaml(yaml));
+        Assert.Contains("\"123\":", yaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToYaml_EmptyLayer_IsAnEmptyMapping() =>
+        Assert.Equal(new Layer(), Layer.FromYaml(new Layer().ToYaml()));
+
+    [Fact]
     public void FromYaml_EmptyDocument_IsEmptyLayer()
     {
         Assert.Equal(new Layer(), Layer.FromYaml(""));

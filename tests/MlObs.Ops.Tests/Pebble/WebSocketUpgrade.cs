@@ -35,7 +35,7 @@ internal static class WebSocketUpgrade
             }
         });
 
-        var response = new HttpResponseMessage(HttpStatusCode.SwitchingProtocols) { Content = new StreamContent(clientStream) };
+        var response = new HttpResponseMessage(HttpStatusCode.SwitchingProtocols) { Content = new UpgradedContent(clientStream) };
         response.Headers.Connection.Add("Upgrade");
         response.Headers.Upgrade.Add(new ProductHeaderValue("websocket"));
 #pragma warning disable CA5350 // RFC 6455 fixes SHA-1 for the handshake; it protects nothing here.
@@ -87,6 +87,22 @@ internal static class WebSocketUpgrade
         }
 
         return (Encoding.UTF8.GetString(data.ToArray()), commands);
+    }
+
+    /// <summary>Hands the duplex stream itself to ClientWebSocket (StreamContent would wrap it read-only).</summary>
+    private sealed class UpgradedContent(Stream stream) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream target, TransportContext? context) => stream.CopyToAsync(target);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+
+        protected override Stream CreateContentReadStream(CancellationToken cancellationToken) => stream;
+
+        protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult(stream);
     }
 
     /// <summary>A stream that reads from one pipe and writes to another.</summary>
