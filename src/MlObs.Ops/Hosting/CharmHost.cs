@@ -74,7 +74,8 @@ public static class CharmHost
         {
             var meta = CharmMeta.Load(context.CharmDir);
             var store = await StateStore.LoadAsync(commands, cancellationToken).ConfigureAwait(false);
-            using var model = new Model(context, meta, commands, options.TimeProvider, options.PebbleSocketPath);
+            var model = new Model(context, meta, commands, options.TimeProvider, options.PebbleSocketPath);
+            using var closeContainers = new CloseOnDispose(model.CloseContainers);
             var framework = new Framework(model, store, loggerFactory);
             _ = createCharm(framework);
 
@@ -119,6 +120,12 @@ public static class CharmHost
             return 1;
         }
     }
+}
+
+/// <summary>Runs an action when disposed (closes what the dispatch opened, on every path).</summary>
+internal sealed class CloseOnDispose(Action close) : IDisposable
+{
+    public void Dispose() => close();
 }
 
 /// <summary>Sends queued log records to juju-log before running any other hook tool.</summary>

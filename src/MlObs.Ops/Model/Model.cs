@@ -11,7 +11,7 @@ namespace MlObs.Ops;
 /// relations, secrets, network, storage and resources. Everything is read through the hook tools
 /// on first use and cached for the rest of the dispatch.
 /// </summary>
-public sealed class Model : IDisposable
+public sealed class Model
 {
     private readonly Dictionary<string, Unit> _units = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Application> _apps = new(StringComparer.Ordinal);
@@ -238,8 +238,8 @@ public sealed class Model : IDisposable
     public Task<GoalState> GetGoalStateAsync(CancellationToken cancellationToken = default) =>
         Commands.GoalStateAsync(cancellationToken);
 
-    /// <summary>Closes the Pebble connections opened during the dispatch.</summary>
-    public void Dispose()
+    /// <summary>Closes the Pebble connections opened during the dispatch (the host calls it at the end).</summary>
+    internal void CloseContainers()
     {
         foreach (var container in _containers.Values)
         {
