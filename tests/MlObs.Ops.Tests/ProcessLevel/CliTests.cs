@@ -57,4 +57,15 @@ public sealed partial class CliTests
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("no-such-verb", result.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Demo_FromAnyDirectory_RunsTheSampleCharmThroughSixEvents()
+    {
+        var result = await RunMlobsAsync("demo");
+
+        Assert.True(result.ExitCode == 0, result.Describe());
+        Assert.Contains("6/6 hooks/config-changed", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("action-set 'greeting=Hello, operator!'", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Unit status now: blocked: port 70000 is out of range; set port to 1-65535", result.Stdout, StringComparison.Ordinal);
+    }
 }
