@@ -12,7 +12,7 @@ namespace MlObs.Ops.Testing.State;
 /// </summary>
 /// <remarks>
 /// Named <c>UnitState</c> rather than <c>State</c> so that it does not clash with the
-/// <c>MlObs.Ops.Testing.State</c> namespace. <c>StateJson</c> reads and writes it.
+/// <c>MlObs.Ops.Testing.State</c> namespace. <see cref="StateJson"/> reads and writes it.
 /// </remarks>
 public sealed record UnitState
 {
