@@ -1,0 +1,125 @@
+// StateEquality: content equality and hashing for the collections inside the State records, so
+// that two states built or read from equal JSON compare equal.
+using System.Text.Json;
+
+namespace MlObs.Ops.Testing.State;
+
+internal static class StateEquality
+{
+    public static bool Maps<TKey, TValue>(
+        IReadOnlyDictionary<TKey, TValue>? a,
+        IReadOnlyDictionary<TKey, TValue>? b,
+        IEqualityComparer<TValue>? values = null)
+        where TKey : notnull
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a is null || b is null || a.Count != b.Count)
+        {
+            return false;
+        }
+
+        values ??= EqualityComparer<TValue>.Default;
+        foreach (var (key, value) in a)
+        {
+            if (!b.TryGetValue(key, out var other) || !values.Equals(value, other))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Order-independent, like Maps: only the count and the keys feed the hash.
+    public static int MapHash<TKey, TValue>(IReadOnlyDictionary<TKey, TValue>? map)
+        where TKey : notnull
+    {
+        if (map is null)
+        {
+            return 0;
+        }
+
+        var hash = map.Count;
+        foreach (var key in map.Keys)
+        {
+            hash ^= key.GetHashCode();
+        }
+
+        return hash;
+    }
+
+    public static bool Lists<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a is null || b is null || a.Count != b.Count)
+        {
+            return false;
+        }
+
+        var comparer = EqualityComparer<T>.Default;
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!comparer.Equals(a[i], b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static int ListHash<T>(IReadOnlyList<T>? list)
+    {
+        if (list is null)
+        {
+            return 0;
+        }
+
+        var hash = new HashCode();
+        hash.Add(list.Count);
+        foreach (var item in list)
+        {
+            hash.Add(item);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    /// <summary>Databags: string to string, compared by content.</summary>
+    public static readonly IEqualityComparer<IReadOnlyDictionary<string, string>> Databag = new DatabagComparer();
+
+    /// <summary>JSON values, compared with <see cref="JsonElement.DeepEquals"/>.</summary>
+    public static readonly IEqualityComparer<JsonElement> Json = new JsonComparer();
+
+    /// <summary>String lists, compared in order.</summary>
+    public static readonly IEqualityComparer<IReadOnlyList<string>> StringList = new StringListComparer();
+
+    private sealed class DatabagComparer : IEqualityComparer<IReadOnlyDictionary<string, string>>
+    {
+        public bool Equals(IReadOnlyDictionary<string, string>? x, IReadOnlyDictionary<string, string>? y) => Maps(x, y);
+
+        public int GetHashCode(IReadOnlyDictionary<string, string> obj) => MapHash(obj);
+    }
+
+    private sealed class JsonComparer : IEqualityComparer<JsonElement>
+    {
+        public bool Equals(JsonElement x, JsonElement y) => JsonElement.DeepEquals(x, y);
+
+        public int GetHashCode(JsonElement obj) => (int)obj.ValueKind;
+    }
+
+    private sealed class StringListComparer : IEqualityComparer<IReadOnlyList<string>>
+    {
+        public bool Equals(IReadOnlyList<string>? x, IReadOnlyList<string>? y) => Lists(x, y);
+
+        public int GetHashCode(IReadOnlyList<string> obj) => ListHash(obj);
+    }
+}
