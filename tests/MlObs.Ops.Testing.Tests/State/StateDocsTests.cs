@@ -3,14 +3,14 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MlObs.Ops.Hosting;
+using MlObs.Ops.Testing.HookTools;
 using MlObs.Ops.Testing.State;
-using MlObs.Ops.Tests.ProcessLevel;
 
 namespace MlObs.Ops.Tests.State;
 
 public sealed partial class StateDocsTests
 {
-    private static string DocsPath(string name) => Path.Combine(RepoPaths.Root, "docs", name);
+    private static string DocsPath(string name) => Path.Combine((JujuCBinary.FindRepoRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("no MlObs.sln above the test assembly")), "docs", name);
 
     [GeneratedRegex("```json\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex JsonBlock();
