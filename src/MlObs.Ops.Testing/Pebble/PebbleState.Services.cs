@@ -441,10 +441,11 @@ internal sealed partial class PebbleState
         }
 
         var ordered = new List<string>();
-        foreach (var component in StronglyConnected(successors))
+        foreach (var component in LayerRules.StronglyConnected(successors))
         {
             if (component.Count > 1)
             {
+                component.Sort(StringComparer.Ordinal);
                 error = "services in before/after loop: " + string.Join(", ", component);
                 return null;
             }
@@ -495,59 +496,5 @@ internal sealed partial class PebbleState
         }
 
         return [.. lanes.Where(l => l.Count > 0)];
-    }
-
-    /// <summary>Tarjan's strongly connected components, each emitted after everything it leads to; names visited in order.</summary>
-    private static List<List<string>> StronglyConnected(Dictionary<string, List<string>> successors)
-    {
-        var index = new Dictionary<string, int>();
-        var lowLink = new Dictionary<string, int>();
-        var onStack = new HashSet<string>();
-        var stack = new Stack<string>();
-        var output = new List<List<string>>();
-
-        void Visit(string node)
-        {
-            index[node] = lowLink[node] = index.Count;
-            stack.Push(node);
-            onStack.Add(node);
-            foreach (var next in successors[node])
-            {
-                if (!index.TryGetValue(next, out var nextIndex))
-                {
-                    Visit(next);
-                    lowLink[node] = Math.Min(lowLink[node], lowLink[next]);
-                }
-                else if (onStack.Contains(next))
-                {
-                    lowLink[node] = Math.Min(lowLink[node], nextIndex);
-                }
-            }
-
-            if (lowLink[node] == index[node])
-            {
-                var component = new List<string>();
-                string member;
-                do
-                {
-                    member = stack.Pop();
-                    onStack.Remove(member);
-                    component.Add(member);
-                }
-                while (member != node);
-                component.Sort(StringComparer.Ordinal);
-                output.Add(component);
-            }
-        }
-
-        foreach (var node in successors.Keys.Order(StringComparer.Ordinal))
-        {
-            if (!index.ContainsKey(node))
-            {
-                Visit(node);
-            }
-        }
-
-        return output;
     }
 }

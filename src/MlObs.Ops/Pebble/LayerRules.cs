@@ -235,7 +235,8 @@ internal static class LayerRules
     }
 
     // Tarjan's algorithm; the graphs are a handful of services, so recursion depth is no concern.
-    private static List<List<string>> StronglyConnected(Dictionary<string, List<string>> graph)
+    // Each component comes after everything it leads to. The fake Pebble server orders services with it too.
+    internal static List<List<string>> StronglyConnected(Dictionary<string, List<string>> graph)
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var low = new Dictionary<string, int>(StringComparer.Ordinal);
