@@ -52,46 +52,10 @@ internal static class StateEquality
         return hash;
     }
 
-    public static bool Lists<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b)
-    {
-        if (ReferenceEquals(a, b))
-        {
-            return true;
-        }
+    // Lists compare element by element, as the metadata records do.
+    public static bool Lists<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b) => MlObs.Ops.Metadata.Structural.ListEquals(a, b);
 
-        if (a is null || b is null || a.Count != b.Count)
-        {
-            return false;
-        }
-
-        var comparer = EqualityComparer<T>.Default;
-        for (var i = 0; i < a.Count; i++)
-        {
-            if (!comparer.Equals(a[i], b[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    public static int ListHash<T>(IReadOnlyList<T>? list)
-    {
-        if (list is null)
-        {
-            return 0;
-        }
-
-        var hash = new HashCode();
-        hash.Add(list.Count);
-        foreach (var item in list)
-        {
-            hash.Add(item);
-        }
-
-        return hash.ToHashCode();
-    }
+    public static int ListHash<T>(IReadOnlyList<T>? list) => MlObs.Ops.Metadata.Structural.ListHash(list);
 
     /// <summary>Databags: string to string, compared by content.</summary>
     public static readonly IEqualityComparer<IReadOnlyDictionary<string, string>> Databag = new DatabagComparer();
