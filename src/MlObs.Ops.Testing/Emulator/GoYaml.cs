@@ -78,13 +78,12 @@ internal static partial class GoYaml
                 }
 
                 return result;
+            case YamlScalarNode scalar:
+                throw new FormatException($"yaml: unmarshal errors:\n  line {scalar.Start.Line}: cannot unmarshal !!str `{scalar.Value}` into map[string]string");
             case var node:
-                var tag = node is YamlSequenceNode ? "!!seq" : "!!str";
-                throw new FormatException($"yaml: unmarshal errors:\n  line {node.Start.Line}: cannot unmarshal {tag} `{Shorten(node)}` into map[string]string");
+                throw new FormatException($"yaml: unmarshal errors:\n  line {node.Start.Line}: cannot unmarshal !!seq into map[string]string");
         }
     }
-
-    private static string Shorten(YamlNode node) => node is YamlScalarNode s ? s.Value ?? string.Empty : "...";
 
     private static void WriteMap(StringBuilder builder, IReadOnlyList<KeyValuePair<string, object?>> entries, int indent)
     {
@@ -280,8 +279,8 @@ internal static partial class GoYaml
         return builder.Append('"').ToString();
     }
 
-    /// <summary>The YAML 1.1 words yaml.v2 resolves to bool or null, and timestamps.</summary>
-    [GeneratedRegex(@"^(~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|\.inf|\.Inf|\.INF|[-+]\.inf|[-+]\.Inf|[-+]\.INF|\.nan|\.NaN|\.NAN|\d{4}-\d\d?-\d\d?([Tt ].*)?)$", RegexOptions.CultureInvariant)]
+    /// <summary>The YAML 1.1 words yaml.v2 resolves to bool or null, and the timestamp forms it parses (a trailing zone only after a <c>T</c>).</summary>
+    [GeneratedRegex(@"^(~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|\.inf|\.Inf|\.INF|[-+]\.inf|[-+]\.Inf|[-+]\.INF|\.nan|\.NaN|\.NAN|\d{4}-\d\d?-\d\d?|\d{4}-\d\d?-\d\d?[Tt]\d\d?:\d\d?:\d\d?(\.\d*)?(Z|[-+]\d\d?(:\d\d)?)|\d{4}-\d\d?-\d\d? \d\d?:\d\d?:\d\d?(\.\d*)?)$", RegexOptions.CultureInvariant)]
     private static partial Regex OtherTypes();
 
     /// <summary>Integers (decimal, 0x, 0o, 0b, with underscores), floats and base-60 numbers.</summary>

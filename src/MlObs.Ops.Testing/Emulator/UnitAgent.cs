@@ -5,6 +5,7 @@
 // the tools live in the UnitAgent.*.cs partial files.
 using System.Collections.Frozen;
 using System.Text;
+using System.Text.Json;
 using MlObs.Ops.Hosting;
 using MlObs.Ops.Metadata;
 using MlObs.Ops.Testing.HookTools;
@@ -276,6 +277,9 @@ public sealed partial class UnitAgent
     // nothing at all for nil, "" and an empty list, YAML for anything else (§3.1).
     private static string Smart(object? value) => value switch
     {
+        // A JSON value stands for the Go value it decodes to (config and action values).
+        JsonElement { ValueKind: JsonValueKind.String } e => Smart(e.GetString()),
+        JsonElement { ValueKind: JsonValueKind.True or JsonValueKind.False } e => Smart(e.GetBoolean()),
         null => string.Empty,
         string s => s.Length == 0 ? string.Empty : s + "\n",
         bool b => b ? "True\n" : "False\n",
@@ -312,9 +316,9 @@ public sealed partial class UnitAgent
         return result;
     }
 
-    private static System.Text.Json.JsonElement ToJsonElement(object? value)
+    private static JsonElement ToJsonElement(object? value)
     {
-        using var document = System.Text.Json.JsonDocument.Parse(GoJson.Marshal(value));
+        using var document = JsonDocument.Parse(GoJson.Marshal(value));
         return document.RootElement.Clone();
     }
 
