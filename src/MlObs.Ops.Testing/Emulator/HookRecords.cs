@@ -1,26 +1,10 @@
-// UnitAgentOptions and the side-effect records of one hook: juju-log lines, status and workload
+// The side-effect records of one hook: juju-log lines, status and workload
 // version histories, action results/logs/failure, removed secret revisions, requested storage and
 // every tool call — what Scenario's Context records (spec §6.1).
 using System.Text.Json;
 using MlObs.Ops.Testing.State;
 
 namespace MlObs.Ops.Testing.Emulator;
-
-/// <summary>How a <see cref="UnitAgent"/> identifies itself and reads the clock.</summary>
-public sealed record UnitAgentOptions
-{
-    /// <summary>The unit number: the unit is <c>&lt;charm name&gt;/&lt;UnitNumber&gt;</c>.</summary>
-    public int UnitNumber { get; init; }
-
-    /// <summary>The clock for <c>goal-state</c>'s <c>since</c> and relative secret expiry times.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
-
-    /// <summary>The Juju version the agent emulates (<c>JUJU_VERSION</c>).</summary>
-    public string JujuVersion { get; init; } = "3.6.4";
-
-    /// <summary>The action id (<c>JUJU_ACTION_UUID</c>) when the event is an action; <see cref="UnitAgent.DefaultActionId"/> when null.</summary>
-    public string? ActionId { get; init; }
-}
 
 /// <summary>One <c>juju-log</c> line.</summary>
 /// <param name="Level">The level as Juju normalises it: <c>TRACE</c>, <c>DEBUG</c>, <c>INFO</c>, <c>WARNING</c>, <c>ERROR</c> or <c>CRITICAL</c>.</param>

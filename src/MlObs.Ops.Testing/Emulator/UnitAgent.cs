@@ -182,7 +182,7 @@ public sealed partial class UnitAgent
 
     private HookToolReply Dispatch(string tool, IReadOnlyList<string> args, ReadOnlyMemory<byte>? stdin, string cwd)
     {
-        if (!Tools.TryGetValue(tool, out var def))
+        if (!Tools.TryGetValue(tool, out var def) || !Registered(tool))
         {
             // The RPC itself fails; the client prints it as any other error and exits 1 (§3.3).
             return HookToolReply.Error($"bad request: unknown command: {tool}");
@@ -210,6 +210,10 @@ public sealed partial class UnitAgent
             return HookToolReply.Result(ex.ExitCode, string.Empty, $"{call.Stderr}ERROR {ex.Message}\n");
         }
     }
+
+    // relation-model-get joined jujuc's command set in Juju 3.6 (§3.3); older agents answer it as unknown.
+    private bool Registered(string tool) =>
+        tool != "relation-model-get" || !Version.TryParse(_options.JujuVersion.Split('-')[0], out var version) || version >= new Version(3, 6);
 
     private static string Help(string tool, ToolDef def, FlagDef[] flags)
     {

@@ -1,6 +1,6 @@
 // ConformanceTests: runs the golden cases of conformance/*.json against UnitAgent, one xunit case
 // per golden case. Each case gives argv (tool first; "{cwd}" stands for the caller's directory),
-// optional stdin, files to create in that directory, calls to make before, state overrides
+// optional stdin, files to create in that directory, calls to make before, the Juju version, state overrides
 // (top-level fields of conformance/state.json replaced), an event, and the expected exit code,
 // stdout and stderr — exact, or as a regex (stdout_pattern, stderr_pattern) where the contract
 // fixes only a form (a minted secret URI). Expected values are written from the contract
@@ -40,6 +40,7 @@ public sealed class ConformanceTests
         var agent = new UnitAgent(Meta(), State(golden), Event(golden), new UnitAgentOptions
         {
             UnitNumber = golden["unit"]?.GetValue<int>() ?? 0,
+            JujuVersion = golden["juju_version"]?.GetValue<string>() ?? "3.6.4",
             TimeProvider = new FixedTime(new DateTimeOffset(2024, 5, 1, 10, 20, 30, TimeSpan.Zero)),
         });
         var cwd = Directory.CreateTempSubdirectory("conformance-").FullName;
