@@ -3,11 +3,12 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using MlObs.Ops;
+using MlObs.Ops.Pebble;
 
 namespace SampleCharm;
 
-/// <summary>The sample charm.</summary>
-internal sealed class SampleK8sCharm : CharmBase
+/// <summary>The sample charm (public so that the in-process harness tests can run it).</summary>
+public sealed class SampleK8sCharm : CharmBase
 {
     private readonly StoredState<SampleState> _state;
 
@@ -22,6 +23,7 @@ internal sealed class SampleK8sCharm : CharmBase
         On.Relation("db").Joined.Observe(ReconcileAsync);
         On.Relation("db").Changed.Observe(OnDbChangedAsync);
         On.Relation("db").Broken.Observe(OnDbBroken);
+        On.Workload("workload").PebbleReady.Observe(OnWorkloadReadyAsync);
         On.Action("greet").Observe(OnGreetAsync);
         On.Custom("heartbeat").Observe(OnHeartbeat);
         On.CollectUnitStatus.Observe(OnCollectUnitStatusAsync);
@@ -43,6 +45,31 @@ internal sealed class SampleK8sCharm : CharmBase
         if (db is not null && await Model.Unit.IsLeaderAsync(ct))
         {
             await db.LocalAppData.SetAsync("port", port.ToString(CultureInfo.InvariantCulture), ct);
+        }
+    }
+
+    // The workload's Pebble is up: give it the service layer (a replan starts it).
+    private async Task OnWorkloadReadyAsync(WorkloadEvent e, CancellationToken ct)
+    {
+        var config = await Model.GetConfigAsync(ct);
+        var port = config.GetInt("port") ?? 8080;
+        var layer = new Layer
+        {
+            Summary = "sample workload",
+            Services = new Dictionary<string, Service>
+            {
+                ["sample"] = new()
+                {
+                    Override = Override.Replace,
+                    Command = string.Create(CultureInfo.InvariantCulture, $"/bin/sample-server --port {port}"),
+                    Startup = StartupMode.Enabled,
+                    Environment = new Dictionary<string, string> { ["LOG_LEVEL"] = config.GetString("log-level") ?? "info" },
+                },
+            },
+        };
+        if (await e.Container.EnsureLayerAsync("sample", layer, ct))
+        {
+            Log.LayerApplied(Logger, port);
         }
     }
 
@@ -120,6 +147,9 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database endpoint is {Endpoint}")]
     public static partial void DatabaseEndpoint(ILogger logger, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Workload layer applied; serving on port {Port}")]
+    public static partial void LayerApplied(ILogger logger, long port);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Heartbeat {Count}")]
     public static partial void Heartbeat(ILogger logger, int count);

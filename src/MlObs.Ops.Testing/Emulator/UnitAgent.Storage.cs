@@ -78,7 +78,7 @@ public sealed partial class UnitAgent
         }
 
         var kind = _meta.Storages.TryGetValue(storage!.Name, out var meta) ? meta.Type : "filesystem";
-        var location = storage.Location ?? $"/var/lib/juju/storage/{storage.Name}/{storage.Index.ToString(CultureInfo.InvariantCulture)}";
+        var location = HookEnvironment.StorageLocation(storage);
         var values = new Dictionary<string, object?>(StringComparer.Ordinal) { ["kind"] = kind, ["location"] = location };
         if (key is null)
         {

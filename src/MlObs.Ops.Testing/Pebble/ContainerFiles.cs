@@ -38,10 +38,22 @@ internal sealed class ContainerFiles
     private readonly Dictionary<string, Ownership> _owners = new(StringComparer.Ordinal);
     private readonly ContainerUsers _users;
 
-    public ContainerFiles(string root, ContainerUsers users)
+    // Mount points (clean Pebble paths) with their host directories, longest first so that the
+    // deepest mount wins, as it does in a real mount table.
+    private readonly (string Location, string Source)[] _mounts;
+
+    public ContainerFiles(string root, ContainerUsers users, IReadOnlyDictionary<string, string>? mounts = null)
     {
         Root = Path.GetFullPath(root);
         _users = users;
+        _mounts = [.. (mounts ?? new Dictionary<string, string>())
+            .Select(m => (Location: Clean(m.Key), Source: Path.GetFullPath(m.Value)))
+            .OrderByDescending(m => m.Location.Length)];
+        foreach (var (location, _) in _mounts)
+        {
+            // The mount point shows up when its parent is listed, as it would in the container.
+            Directory.CreateDirectory(Path.Join(Root, location[1..]));
+        }
     }
 
     public string Root { get; }
@@ -77,16 +89,17 @@ internal sealed class ContainerFiles
     public string? HostPath(string pebblePath)
     {
         var clean = Clean(pebblePath);
-        var host = clean == "/" ? Root : Path.Join(Root, clean[1..]);
+        var (root, relative) = Resolve(clean);
+        var host = relative.Length == 0 ? root : Path.Join(root, relative);
         var full = Path.GetFullPath(host);
-        if (!IsInsideRoot(full))
+        if (!IsInside(root, full))
         {
             return null;
         }
 
-        // Follow symlinks component by component: one that points outside the root is refused.
-        var current = Root;
-        foreach (var part in clean.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        // Follow symlinks component by component: one that points outside its root is refused.
+        var current = root;
+        foreach (var part in relative.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
             current = Path.Join(current, part);
             var info = new FileInfo(current);
@@ -96,13 +109,32 @@ internal sealed class ContainerFiles
             }
 
             var target = info.ResolveLinkTarget(returnFinalTarget: true);
-            if (target is null || !IsInsideRoot(Path.GetFullPath(target.FullName)))
+            if (target is null || !IsInside(root, Path.GetFullPath(target.FullName)))
             {
                 return null;
             }
         }
 
         return full;
+    }
+
+    // The host directory a clean path lives under (a mount's source or the root) and the path relative to it.
+    private (string Root, string Relative) Resolve(string clean)
+    {
+        foreach (var (location, source) in _mounts)
+        {
+            if (clean == location)
+            {
+                return (source, string.Empty);
+            }
+
+            if (clean.StartsWith(location + "/", StringComparison.Ordinal))
+            {
+                return (source, clean[(location.Length + 1)..]);
+            }
+        }
+
+        return (Root, clean[1..]);
     }
 
     public Ownership OwnerOf(string pebblePath)
@@ -552,8 +584,8 @@ internal sealed class ContainerFiles
         return File.Exists(host) ? new FileInfo(host) : null;
     }
 
-    private bool IsInsideRoot(string full) =>
-        full == Root || full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    private static bool IsInside(string root, string full) =>
+        full == root || full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     /// <summary>Go's <c>path.Match</c> as a regex: <c>*</c>, <c>?</c>, <c>[...]</c> (with <c>^</c>), <c>\</c> escapes; null for a bad pattern.</summary>
     internal static Regex? GlobToRegex(string pattern)

@@ -22,6 +22,12 @@ public sealed record FakePebbleServerOptions
 
     /// <summary>The clock for change, notice and log times and for waits.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Host directories mounted into the container (Scenario's <c>Mount</c>): container path →
+    /// host directory. Files below a mount point are read and written in its host directory.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Mounts { get; init; }
 }
 
 /// <summary>
@@ -50,7 +56,7 @@ public sealed class FakePebbleServer : IAsyncDisposable
         SocketPath = socketPath;
         Root = Directory.CreateDirectory(Path.Combine(tempDir, "root")).FullName;
         BootId = Guid.NewGuid().ToString();
-        _state = new PebbleState(Root, options.TimeProvider, CurrentUserId());
+        _state = new PebbleState(Root, options.TimeProvider, CurrentUserId(), options.Mounts);
     }
 
     /// <summary>The unix socket the server listens on (absent while disconnected).</summary>
@@ -65,7 +71,7 @@ public sealed class FakePebbleServer : IAsyncDisposable
     /// <summary>Whether the socket is there and served.</summary>
     public bool IsListening => _app is not null;
 
-    /// <summary>The layers in order, as added (and combined into) through <c>POST /v1/layers</c> or <see cref="AddLayer"/>.</summary>
+    /// <summary>The layers in order, as added (and combined into) through <c>POST /v1/layers</c> or <c>AddLayer</c>.</summary>
     public IReadOnlyList<FakePebbleLayer> Layers => Locked(() => _state.Layers);
 
     /// <summary>The combined plan.</summary>
@@ -135,9 +141,16 @@ public sealed class FakePebbleServer : IAsyncDisposable
     /// <param name="yaml">The layer YAML.</param>
     /// <param name="combine">Combine into an existing layer with this label instead of failing.</param>
     /// <exception cref="PebbleLayerException">Pebble would refuse the layer; the message is its error.</exception>
-    public void AddLayer(string label, string yaml, bool combine = false)
+    public void AddLayer(string label, string yaml, bool combine = false) => AddLayer(label, Layer.FromYaml(yaml), combine);
+
+    /// <summary>Adds a layer as <c>POST /v1/layers</c> would.</summary>
+    /// <param name="label">The layer's label.</param>
+    /// <param name="layer">The layer.</param>
+    /// <param name="combine">Combine into an existing layer with this label instead of failing.</param>
+    /// <exception cref="PebbleLayerException">Pebble would refuse the layer; the message is its error.</exception>
+    public void AddLayer(string label, Layer layer, bool combine = false)
     {
-        var layer = Layer.FromYaml(yaml);
+        ArgumentNullException.ThrowIfNull(layer);
         lock (_state.Gate)
         {
             var error = _state.AddLayer(label, layer, combine);
@@ -266,6 +279,25 @@ public sealed class FakePebbleServer : IAsyncDisposable
         {
             var userId = type == NoticeStore.Custom ? _state.UserId : (uint?)null;
             return _state.Notices.Add(userId, type, key, data, repeatAfter ?? TimeSpan.Zero).Id;
+        }
+    }
+
+    /// <summary>
+    /// Puts back a notice with its id, times and counts as they were (Scenario's
+    /// <c>Container(notices=…)</c>); notices added later get higher ids.
+    /// </summary>
+    /// <param name="notice">The notice; its type must be custom, change-update or warning.</param>
+    public void RestoreNotice(FakePebbleNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        if (!NoticeStore.IsValidType(notice.Type))
+        {
+            throw new ArgumentOutOfRangeException(nameof(notice), notice.Type, "a notice type is custom, change-update or warning");
+        }
+
+        lock (_state.Gate)
+        {
+            _state.Notices.Restore(notice);
         }
     }
 

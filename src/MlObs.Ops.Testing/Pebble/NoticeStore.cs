@@ -100,6 +100,19 @@ internal sealed class NoticeStore
         return notice;
     }
 
+    /// <summary>
+    /// Puts back a notice exactly as it was (a test state's <c>notices</c>); later notices get
+    /// higher ids than any restored one.
+    /// </summary>
+    public void Restore(FakePebbleNotice notice)
+    {
+        _notices[(notice.UserId, notice.Type, notice.Key)] = notice;
+        if (int.TryParse(notice.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > _lastId)
+        {
+            _lastId = id;
+        }
+    }
+
     /// <summary>Pebble's <c>NoticeFilter</c>: visible to <paramref name="userId"/> (or all users when null), of these types and keys, repeated after a time.</summary>
     public IReadOnlyList<FakePebbleNotice> Filter(uint? userId, IReadOnlyCollection<string> types, IReadOnlyCollection<string> keys, DateTimeOffset? after) =>
         [.. _notices.Values

@@ -16,14 +16,14 @@ internal sealed partial class PebbleState
 {
     private readonly List<FakePebbleLayer> _layers = [];
 
-    public PebbleState(string root, TimeProvider time, uint userId)
+    public PebbleState(string root, TimeProvider time, uint userId, IReadOnlyDictionary<string, string>? mounts = null)
     {
         Time = time;
         UserId = userId;
         Notices = new NoticeStore(time);
         Changes = new ChangeStore(time, Notices);
         Users = new ContainerUsers(root);
-        Files = new ContainerFiles(root, Users);
+        Files = new ContainerFiles(root, Users, mounts);
     }
 
     /// <summary>Held by every reader and writer of this state.</summary>

@@ -10,6 +10,14 @@ internal static class StateJsonNames
         "model", "resources", "planned_units", "unit_state_data", "unit_status", "app_status", "workload_version",
     ];
 
+    /// <summary>What <c>mlobs charm run</c> adds to the state in OUT.json; ignored when the file is read back.</summary>
+    public static readonly string[] RunRecords =
+    [
+        "exit_code", "dispatch_seconds", "stdout", "stderr", "juju_log", "unit_status_history", "app_status_history",
+        "workload_version_history", "action_results", "action_logs", "action_failure", "exec_history",
+        "removed_secret_revisions", "requested_storages", "hook_tool_calls", "warnings",
+    ];
+
     public static readonly string[] Relation =
     [
         "id", "endpoint", "interface", "kind", "remote_app_name", "local_app_data", "local_unit_data",

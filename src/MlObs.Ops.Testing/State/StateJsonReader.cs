@@ -11,7 +11,9 @@ internal static class StateJsonReader
     public static UnitState Read(JsonElement root)
     {
         const string path = "";
-        ExpectObject(root, path, StateJsonNames.State);
+        // An output document (OUT.json) may be read back as the next run's input: its run records
+        // are allowed at the root and ignored.
+        ExpectObject(root, path, [.. StateJsonNames.State, .. StateJsonNames.RunRecords]);
         var state = UnitState.Empty;
         if (Field(root, "config", out var config))
         {

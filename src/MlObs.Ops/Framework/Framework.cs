@@ -17,9 +17,11 @@ public sealed class Framework
     private readonly StateStore _store;
     private readonly HashSet<string> _storedNames = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
+    private readonly DispatchObserver? _observer;
 
-    internal Framework(Model model, StateStore store, ILoggerFactory loggerFactory)
+    internal Framework(Model model, StateStore store, ILoggerFactory loggerFactory, DispatchObserver? observer = null)
     {
+        _observer = observer;
         Model = model;
         _store = store;
         LoggerFactory = loggerFactory;
@@ -77,6 +79,7 @@ public sealed class Framework
 
             var resolved = ResolvedEvent.Resolve(notice.EventName, Meta);
             FrameworkLog.Reemitting(_logger, notice.EventName, notice.Observer);
+            _observer?.Emitting(notice.EventName);
             var hookEvent = EventFactory.Create(new EventEnvelope(resolved, notice.Snapshot, Model, Reemitted: true));
             await observer.Invoke(hookEvent, cancellationToken).ConfigureAwait(false);
             if (hookEvent.Deferred)
@@ -97,6 +100,7 @@ public sealed class Framework
         }
 
         var observers = _registry.For(resolved.EventName);
+        _observer?.Emitting(resolved.EventName);
         if (observers.Count == 0)
         {
             FrameworkLog.NoObserver(_logger, resolved.EventName);
@@ -151,6 +155,7 @@ public sealed class Framework
     private async Task<StatusBase?> CollectAsync(EventKind kind, IReadOnlyList<Observer> observers, CancellationToken cancellationToken)
     {
         var statuses = new List<StatusBase>();
+        _observer?.Emitting(ResolvedEvent.NameOf(kind, null));
         var resolved = new ResolvedEvent(kind, ResolvedEvent.NameOf(kind, null), null);
         var envelope = new EventEnvelope(resolved, new Dictionary<string, string>(StringComparer.Ordinal), Model, Reemitted: false);
         foreach (var observer in observers)

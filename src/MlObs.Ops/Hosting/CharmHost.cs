@@ -27,6 +27,23 @@ public sealed class CharmHostOptions
 
     /// <summary>The lowest level sent to <c>juju-log</c> (ops sends DEBUG; Juju filters by model config).</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Debug;
+
+    /// <summary>Watches the dispatch from the inside: the in-process test harness records emitted events and uncaught exceptions through it.</summary>
+    internal DispatchObserver? Observer { get; init; }
+}
+
+/// <summary>What the in-process harness learns of a dispatch that the hook tools do not show.</summary>
+internal sealed class DispatchObserver
+{
+    private readonly List<string> _emitted = [];
+
+    /// <summary>The events emitted to observers, in order: re-emitted deferred ones, the Juju event, the collect-status events.</summary>
+    public IReadOnlyList<string> Emitted => _emitted;
+
+    /// <summary>The exception charm code threw, if it did.</summary>
+    public Exception? Uncaught { get; set; }
+
+    public void Emitting(string eventName) => _emitted.Add(eventName);
 }
 
 /// <summary>
@@ -76,7 +93,7 @@ public static class CharmHost
             var store = await StateStore.LoadAsync(commands, cancellationToken).ConfigureAwait(false);
             var model = new Model(context, meta, commands, options.TimeProvider, options.PebbleSocketPath);
             using var closeContainers = new CloseOnDispose(model.CloseContainers);
-            var framework = new Framework(model, store, loggerFactory);
+            var framework = new Framework(model, store, loggerFactory, options.Observer);
             _ = createCharm(framework);
 
             var dispatch = DispatchPath.Parse(context.DispatchPath);
@@ -101,6 +118,7 @@ public static class CharmHost
 #pragma warning restore CA1031
         {
             FrameworkLog.Uncaught(logger, ex);
+            options.Observer?.Uncaught = ex;
             await stderr.WriteLineAsync($"Uncaught {ex.GetType().Name} in charm code: {ex.Message}").ConfigureAwait(false);
             try
             {

@@ -68,4 +68,39 @@ public sealed partial class CliTests
         Assert.Contains("action-set 'greeting=Hello, operator!'", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Unit status now: blocked: port 70000 is out of range; set port to 1-65535", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CharmRun_BadInput_FailsWithOneLineAndExitCode2()
+    {
+        var dir = Directory.CreateTempSubdirectory("cli-charm-run-").FullName;
+        try
+        {
+            var charm = Directory.CreateDirectory(Path.Combine(dir, "charm")).FullName;
+            File.Copy(Path.Combine(RepoPaths.Root, "tests", "SampleCharm", "charmcraft.yaml"), Path.Combine(charm, "charmcraft.yaml"));
+            var badState = Path.Combine(dir, "bad.json");
+            await File.WriteAllTextAsync(badState, """{"relations": [{"id": 1, "endpoint": "db", "remote_unit_data": {}}]}""");
+            var goodState = Path.Combine(dir, "good.json");
+            await File.WriteAllTextAsync(goodState, "{}");
+
+            var malformed = await RunMlobsAsync("charm", "run", charm, "--event", "install", "--state", badState);
+            var undeclared = await RunMlobsAsync("charm", "run", charm, "--event", "nosuch-relation-changed", "--state", goodState);
+            var noDispatch = await RunMlobsAsync("charm", "run", charm, "--event", "install", "--state", goodState, "--hook-tool-client", "/bin/true");
+
+            AssertOneLineError(malformed, $"mlobs charm run: {badState}: relations[0].remote_unit_data: unknown field; allowed here:");
+            AssertOneLineError(undeclared, "mlobs charm run: event \"nosuch-relation-changed\" is not one of sample-k8s's events");
+            AssertOneLineError(noDispatch, $"mlobs charm run: charm dir {charm} has no dispatch (nor hooks/install)");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void AssertOneLineError(ProcessResult result, string expectedStart)
+    {
+        Assert.True(result.ExitCode == 2, result.Describe());
+        Assert.StartsWith(expectedStart, result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, result.Stderr.Count(c => c == '\n'));
+        Assert.Empty(result.Stdout);
+    }
 }

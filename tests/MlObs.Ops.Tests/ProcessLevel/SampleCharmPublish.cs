@@ -3,6 +3,7 @@
 using System.Globalization;
 
 using MlObs.Ops.Testing;
+using MlObs.Ops.Testing.HookTools;
 
 namespace MlObs.Ops.Tests.ProcessLevel;
 
@@ -21,6 +22,9 @@ public sealed class SampleCharmPublish : IAsyncLifetime
     // AOT compilation of a small program takes well under a minute; a cold NuGet restore can
     // take longer.
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
+
+    private readonly Lazy<Task<string>> _hookToolClient = new(() =>
+        JujuCBinary.PublishAsync(RepoPaths.Root, Path.Combine(AppContext.BaseDirectory, "mlobs-jujuc-publish")));
 
     /// <summary>Where the publish output goes: under the test assembly's output dir.</summary>
     public string PublishDir { get; } = Path.Combine(AppContext.BaseDirectory, "sample-charm-publish");
@@ -49,6 +53,18 @@ public sealed class SampleCharmPublish : IAsyncLifetime
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The <c>mlobs-jujuc</c> hook-tool client, published on first use (the emulator's tests need it).</summary>
+    public Task<string> HookToolClient => _hookToolClient.Value;
+
+    /// <summary>A fresh charm dir under <paramref name="parent"/>: the binary as <c>dispatch</c>, <c>charmcraft.yaml</c> beside it.</summary>
+    public string CreateCharmDir(string parent)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(parent, "charm")).FullName;
+        File.Copy(Binary, Path.Combine(dir, "dispatch"));
+        File.Copy(Path.Combine(PublishDir, "charmcraft.yaml"), Path.Combine(dir, "charmcraft.yaml"));
+        return dir;
+    }
 
     /// <summary>Installs the published charm in <paramref name="unit"/>: the binary as <c>dispatch</c>, <c>charmcraft.yaml</c> beside it.</summary>
     public void InstallInto(LocalUnit unit) => unit.InstallCharm(Binary, Path.Combine(PublishDir, "charmcraft.yaml"));

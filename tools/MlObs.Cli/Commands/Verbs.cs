@@ -12,5 +12,6 @@ internal static class Verbs
     public static IReadOnlyList<Func<Command>> All { get; } =
     [
         DemoCommand.Create,
+        CharmCommand.Create,
     ];
 }

@@ -1,0 +1,298 @@
+// CharmRunner: the out-of-process emulator behind `mlobs charm run`. It plays Juju's unit agent for
+// one hook: checks the state against the charm's metadata, serves the hook tools from a UnitAgent over
+// a unix socket (mlobs-jujuc links first on PATH), starts a fake Pebble per connectable container,
+// runs the charm's dispatch with the hook's environment, and commits the agent's buffered effects
+// only when the hook exits 0 (ops-contract §1.1).
+using System.ComponentModel;
+using System.Diagnostics;
+using MlObs.Ops.Hosting;
+using MlObs.Ops.Metadata;
+using MlObs.Ops.Testing.HookTools;
+using MlObs.Ops.Testing.State;
+using ExecRequest = MlObs.Ops.Testing.Pebble.ExecRequest;
+
+namespace MlObs.Ops.Testing.Emulator;
+
+/// <summary>What to run: a charm dir, the state it sees and the event.</summary>
+public sealed record CharmRunOptions
+{
+    /// <summary>The charm dir: holds <c>dispatch</c> (or <c>hooks/</c>, <c>actions/</c>) and the metadata.</summary>
+    public required string CharmDir { get; init; }
+
+    /// <summary>The state before the hook.</summary>
+    public required UnitState State { get; init; }
+
+    /// <summary>The event to dispatch.</summary>
+    public required EventSpec Event { get; init; }
+
+    /// <summary>The <c>mlobs-jujuc</c> executable every hook tool links to.</summary>
+    public required string HookToolClient { get; init; }
+
+    /// <summary>The unit number: the unit is <c>&lt;charm name&gt;/&lt;n&gt;</c>.</summary>
+    public int UnitNumber { get; init; }
+
+    /// <summary>The Juju version the hook sees.</summary>
+    public string JujuVersion { get; init; } = "3.6.8";
+
+    /// <summary>The action id, for actions.</summary>
+    public string ActionId { get; init; } = UnitAgent.DefaultActionId;
+
+    /// <summary>How long the hook may run before it is killed.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Run even when the state is inconsistent with the metadata (errors become warnings).</summary>
+    public bool SkipConsistencyChecks { get; init; }
+
+    /// <summary>Variables added to (or replacing) the hook's environment.</summary>
+    public IReadOnlyDictionary<string, string>? ExtraEnvironment { get; init; }
+
+    /// <summary>The clock of the agent and the fake Pebbles.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
+
+/// <summary>What a hook did.</summary>
+public sealed record CharmRunResult
+{
+    /// <summary>The state after the hook: committed effects when it exited 0, the immediate ones only otherwise.</summary>
+    public required UnitState State { get; init; }
+
+    /// <summary>The side effects: juju-log lines, status histories, action results, hook-tool calls.</summary>
+    public required HookRecords Records { get; init; }
+
+    /// <summary>The hook's exit code.</summary>
+    public required int ExitCode { get; init; }
+
+    /// <summary>What the hook wrote to stdout (Juju logs it at DEBUG).</summary>
+    public required string Stdout { get; init; }
+
+    /// <summary>What the hook wrote to stderr (Juju logs it at WARNING).</summary>
+    public required string Stderr { get; init; }
+
+    /// <summary>Wall time of the charm process alone, from start to exit.</summary>
+    public required double DispatchSeconds { get; init; }
+
+    /// <summary>Commands run in each container, by container name.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<ExecRequest>> ExecHistory { get; init; }
+
+    /// <summary>Consistency warnings, and anything that made the run less faithful than Juju (e.g. no Pebble path).</summary>
+    public required IReadOnlyList<string> Warnings { get; init; }
+}
+
+/// <summary>Bad input to a run (no charm dir, no handler, bad metadata, an inconsistent state): one line that says what to fix.</summary>
+public sealed class CharmRunException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public CharmRunException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What is wrong and what to do.</param>
+    public CharmRunException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What is wrong and what to do.</param>
+    /// <param name="innerException">The cause.</param>
+    public CharmRunException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>Runs one hook of a charm out of process, as Juju's unit agent would.</summary>
+public static class CharmRunner
+{
+    /// <summary>Loads the charm's metadata from its dir (<c>charmcraft.yaml</c>, or <c>metadata.yaml</c> with <c>config.yaml</c> and <c>actions.yaml</c>).</summary>
+    /// <param name="charmDir">The charm dir.</param>
+    /// <returns>The metadata.</returns>
+    /// <exception cref="CharmRunException">No such dir, or the metadata is missing or invalid.</exception>
+    public static CharmMeta LoadMetadata(string charmDir)
+    {
+        ArgumentNullException.ThrowIfNull(charmDir);
+        if (!Directory.Exists(charmDir))
+        {
+            throw new CharmRunException($"charm dir {charmDir} does not exist");
+        }
+
+        try
+        {
+            return CharmMeta.Load(charmDir);
+        }
+        catch (Exception e) when (e is CharmMetaException or IOException or FileNotFoundException)
+        {
+            throw new CharmRunException($"cannot read the charm's metadata in {charmDir}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The program Juju would run for <paramref name="event"/>: <c>dispatch</c> if present, else <c>hooks/&lt;name&gt;</c> or <c>actions/&lt;name&gt;</c>.</summary>
+    /// <param name="charmDir">The charm dir.</param>
+    /// <param name="event">The event.</param>
+    /// <returns>The handler's path.</returns>
+    /// <exception cref="CharmRunException">There is none.</exception>
+    public static string FindHandler(string charmDir, EventSpec @event)
+    {
+        ArgumentNullException.ThrowIfNull(charmDir);
+        var dispatch = Path.Combine(charmDir, "dispatch");
+        if (File.Exists(dispatch))
+        {
+            return dispatch;
+        }
+
+        // ops-contract §1.1: without dispatch Juju falls back to the explicit hook or action file.
+        var explicitHandler = Path.Combine(charmDir, HookEnvironment.DispatchPath(@event));
+        return File.Exists(explicitHandler)
+            ? explicitHandler
+            : throw new CharmRunException($"charm dir {charmDir} has no dispatch (nor {HookEnvironment.DispatchPath(@event)}); is it a packed charm or a charm project?");
+    }
+
+    /// <summary>Runs the hook and returns the resulting state and records.</summary>
+    /// <param name="options">What to run.</param>
+    /// <param name="cancellationToken">Cancels the run and kills the hook.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="CharmRunException">Bad input: no handler, bad metadata, an inconsistent state, a hook that timed out.</exception>
+    public static async Task<CharmRunResult> RunAsync(CharmRunOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var charmDir = Path.GetFullPath(options.CharmDir);
+        var meta = LoadMetadata(charmDir);
+        var handler = FindHandler(charmDir, options.Event);
+        var warnings = CheckConsistency(meta, options);
+        if (!File.Exists(options.HookToolClient))
+        {
+            throw new CharmRunException($"the hook-tool client {options.HookToolClient} does not exist; publish tools/MlObs.JujuC first");
+        }
+
+        var agent = new UnitAgent(meta, options.State, options.Event, new UnitAgentOptions
+        {
+            UnitNumber = options.UnitNumber,
+            TimeProvider = options.TimeProvider,
+            JujuVersion = options.JujuVersion,
+            ActionId = options.ActionId,
+        });
+
+        var runDir = Directory.CreateTempSubdirectory("mlobs-run-").FullName;
+        try
+        {
+            return await RunInAsync(runDir, charmDir, handler, meta, agent, options, warnings, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            TryDelete(runDir);
+        }
+    }
+
+    private static List<string> CheckConsistency(CharmMeta meta, CharmRunOptions options)
+    {
+        var report = StateConsistency.Check(meta, options.State, options.Event);
+        if (!report.IsConsistent && !options.SkipConsistencyChecks)
+        {
+            throw new CharmRunException("inconsistent state: " + string.Join("; ", report.Errors));
+        }
+
+        return [.. report.Errors.Select(e => $"inconsistent (checks skipped): {e}"), .. report.Warnings];
+    }
+
+    private static async Task<CharmRunResult> RunInAsync(
+        string runDir, string charmDir, string handler, CharmMeta meta, UnitAgent agent, CharmRunOptions options, List<string> warnings,
+        CancellationToken cancellationToken)
+    {
+        var contextId = $"{agent.UnitName}-{HookEnvironment.HookName(options.Event)}-{Environment.ProcessId}";
+        var toolsDir = Path.Combine(runDir, "tools");
+        await HookToolInstaller.InstallAsync(toolsDir, options.HookToolClient, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+        await using var server = HookToolServer.Start(
+            (call, _) => Task.FromResult(call.ContextId == contextId
+                ? agent.Call(call.Tool, call.Args, call.Stdin, call.WorkingDirectory)
+                : HookToolReply.Error($"bad request: unknown hook context \"{call.ContextId}\"")),
+            Path.Combine(runDir, "agent.socket"));
+
+        var charmRoot = Path.Combine(runDir, "charm");
+        var containers = new List<WorkloadContainer>();
+        CharmContainersMount? mount = null;
+        try
+        {
+            foreach (var container in options.State.Containers)
+            {
+                var socketDir = Directory.CreateDirectory(Path.Combine(charmRoot, "containers", container.Name)).FullName;
+                containers.Add(await WorkloadContainer.StartAsync(
+                    container, Path.Combine(socketDir, "pebble.socket"), options.TimeProvider, cancellationToken).ConfigureAwait(false));
+            }
+
+            if (options.State.Containers.Any(c => c.CanConnect))
+            {
+                (mount, var whyNot) = await CharmContainersMount.TryCreateAsync(charmRoot, cancellationToken).ConfigureAwait(false);
+                if (whyNot is not null)
+                {
+                    warnings.Add($"the fake Pebble sockets are not at /charm/containers/<name>/pebble.socket, so the charm cannot reach its containers: {whyNot}");
+                }
+            }
+
+            var environment = HookEnvironment.Build(meta, options.State, options.Event, new HookSite(
+                charmDir, agent.UnitName, options.JujuVersion, contextId, server.SocketPath, toolsDir, options.ActionId));
+            foreach (var (name, value) in options.ExtraEnvironment ?? new Dictionary<string, string>())
+            {
+                environment[name] = value;
+            }
+
+            var (fileName, arguments) = mount?.Wrap(handler, charmDir) ?? (handler, []);
+            var clock = Stopwatch.StartNew();
+            ProcessResult process;
+            try
+            {
+                process = await ChildProcess.RunAsync(fileName, arguments, environment, charmDir, stdin: null, options.Timeout, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (Win32Exception e)
+            {
+                // Juju runs the handler with exec; one that cannot be executed fails the hook (§1.1).
+                throw new CharmRunException($"cannot run {handler}: {e.Message} (is it executable?)", e);
+            }
+            catch (TimeoutException)
+            {
+                throw new CharmRunException($"{HookEnvironment.DispatchPath(options.Event)} did not finish within {options.Timeout.TotalSeconds:0} s and was killed");
+            }
+
+            clock.Stop();
+            var state = process.ExitCode == 0 ? agent.Commit() : agent.Abandon();
+            state = state with { Containers = [.. containers.Select(c => c.Capture())] };
+            return new CharmRunResult
+            {
+                State = state,
+                Records = agent.Records,
+                ExitCode = process.ExitCode,
+                Stdout = process.Stdout,
+                Stderr = process.Stderr,
+                DispatchSeconds = clock.Elapsed.TotalSeconds,
+                ExecHistory = containers.Where(c => c.ExecHistory.Count > 0).ToDictionary(c => c.Name, c => c.ExecHistory, StringComparer.Ordinal),
+                Warnings = warnings,
+            };
+        }
+        finally
+        {
+            if (mount is not null)
+            {
+                await mount.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var container in containers)
+            {
+                await container.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temp dir is not worth failing the run for.
+        }
+    }
+}
