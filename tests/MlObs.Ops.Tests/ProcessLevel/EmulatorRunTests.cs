@@ -172,15 +172,24 @@ public sealed class EmulatorRunTests(SampleCharmPublish publish) : IDisposable
             Leader = true,
             Relations = [relation, RelationState.Peer("replicas", 4)],
             Containers = [new ContainerState { Name = "workload", CanConnect = true }],
+            Storages = [new StorageState("data", 0)],
         };
 
         var install = await RunAsync(charm, state, new EventSpec(EventKind.Install), environment);
         Assert.True(install.ExitCode == 0, Describe(install));
         Assert.Contains(install.Records.JujuLog, l => l.Message.Contains("installing py-demo", StringComparison.Ordinal));
         Assert.Equal("1.0.0", install.State.WorkloadVersion);
+        var secret = Assert.Single(install.State.Secrets);
+        Assert.Equal(("api-token", SecretOwner.App, "s3cr3t-token"), (secret.Label, secret.Owner, secret.TrackedContent["token"]));
+        Assert.Equal(new PortState(PortProtocol.Tcp, 8080), Assert.Single(install.State.OpenedPorts));
+
+        // ops 2.20 finds the storage id through `storage-get --help`; ops 3 through storage-list.
+        var attached = await RunAsync(charm, install.State, EventSpec.Storage(EventKind.StorageAttached, "data", 0), environment);
+        Assert.True(attached.ExitCode == 0, Describe(attached));
+        Assert.Contains(attached.Records.JujuLog, l => l.Message.EndsWith("storage data/0 attached at /var/lib/juju/storage/data/0", StringComparison.Ordinal));
         Assert.Equal(new StatusState("waiting", "waiting for the database"), install.State.UnitStatus);
 
-        var joined = await RunAsync(charm, install.State, EventSpec.Relation(EventKind.RelationJoined, "db", 3, "pg/0"), environment);
+        var joined = await RunAsync(charm, attached.State, EventSpec.Relation(EventKind.RelationJoined, "db", 3, "pg/0"), environment);
         Assert.True(joined.ExitCode == 0, Describe(joined));
         Assert.Equal("8080", joined.State.GetRelation(3)!.LocalAppData["port"]);
         Assert.Equal("true", joined.State.GetRelation(3)!.LocalUnitData["ready"]);

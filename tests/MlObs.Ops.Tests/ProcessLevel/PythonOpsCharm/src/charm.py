@@ -19,11 +19,15 @@ class PyDemoCharm(ops.CharmBase):
         framework.observe(self.on.db_relation_changed, self._on_db_changed)
         framework.observe(self.on.workload_pebble_ready, self._on_pebble_ready)
         framework.observe(self.on.greet_action, self._on_greet)
+        framework.observe(self.on.data_storage_attached, self._on_storage_attached)
         framework.observe(self.on.collect_unit_status, self._on_collect_status)
 
     def _on_install(self, event):
         logger.info("installing py-demo")
         self.unit.set_workload_version("1.0.0")
+        if self.unit.is_leader():
+            self.app.add_secret({"token": "s3cr3t-token"}, label="api-token")
+        self.unit.open_port("tcp", 8080)
 
     def _reconcile(self, event):
         port = self.config["port"]
@@ -54,6 +58,9 @@ class PyDemoCharm(ops.CharmBase):
         event.workload.add_layer("py-demo", layer, combine=True)
         event.workload.replan()
         event.workload.push("/etc/web/web.conf", f"port={self.config['port']}\n", make_dirs=True)
+
+    def _on_storage_attached(self, event):
+        logger.info("storage %s attached at %s", event.storage.full_id, event.storage.location)
 
     def _on_greet(self, event):
         event.log("greeting")
