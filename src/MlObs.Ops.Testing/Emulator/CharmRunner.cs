@@ -209,6 +209,7 @@ public static class CharmRunner
                 : HookToolReply.Error($"bad request: unknown hook context \"{call.ContextId}\"")),
             Path.Combine(runDir, "agent.socket"));
 
+        WarmUp(meta, options, server);
         var charmRoot = Path.Combine(runDir, "charm");
         var containers = new List<WorkloadContainer>();
         CharmContainersMount? mount = null;
@@ -282,6 +283,40 @@ public static class CharmRunner
                 await container.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    // The emulator is a fresh process per run in `mlobs charm run`: the first call of each tool would
+    // pay for JIT-compiling the socket path, the parser and the tool, and dispatch_seconds would
+    // count it against the charm. A throwaway agent answers typical calls first, untimed.
+    private static void WarmUp(CharmMeta meta, CharmRunOptions options, HookToolServer server)
+    {
+        var agent = new UnitAgent(meta, options.State, options.Event, new UnitAgentOptions { TimeProvider = options.TimeProvider });
+        string[][] calls =
+        [
+            ["state-get", "--format=json"], ["config-get", "--format=json"], ["is-leader", "--format=json"],
+            ["relation-ids", "db", "--format=json"], ["relation-list", "-r", "1", "--format=json"],
+            ["relation-get", "--format=json", "-r", "1", "-", "remote/0"], ["relation-set", "-r", "1", "--file", "-"],
+            ["status-get", "--include-data", "--format=json", "--application=false"],
+            ["status-set", "--application=False", "active", "--", "warm"], ["juju-log", "--log-level", "INFO", "--", "warm"],
+            ["action-get", "--format=json"], ["network-get", "--format=json", "juju-info"], ["opened-ports", "--format=json"],
+            ["secret-ids", "--format=json"], ["storage-list", "--format=json"], ["goal-state", "--format=json"],
+            ["state-set", "--file", "-"], ["application-version-set", "--", "1"],
+        ];
+        foreach (var call in calls)
+        {
+            var reply = agent.Call(call[0], call[1..], null, options.CharmDir);
+            if (reply.IsNeedsStdin)
+            {
+                agent.Call(call[0], call[1..], "{}"u8.ToArray(), options.CharmDir);
+            }
+        }
+
+        // One round trip through the socket warms the server's read, decode and write path.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(server.SocketPath));
+        using var stream = new System.Net.Sockets.NetworkStream(socket);
+        stream.Write(HookToolWire.EncodeRequest(new WireRequest("warm-up", options.CharmDir, "is-leader", ["--format=json"], null)));
+        _ = HookToolWire.ReadFrame(stream);
     }
 
     private static void TryDelete(string dir)

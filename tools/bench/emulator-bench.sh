@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# emulator-bench.sh: times hooks run through the emulator (`mlobs charm run`): the Native AOT sample
+# charm, and an unmodified Python ops charm when python3 can import ops. Prints the median, p90,
+# min and max of dispatch_seconds (the charm process alone) and the hook-tool calls per hook.
+set -euo pipefail
+
+usage() {
+    cat <<'USAGE'
+usage: tools/bench/emulator-bench.sh [--runs N] [--event EVENT] [--no-publish] [--help]
+
+Publishes tests/SampleCharm and tools/MlObs.JujuC (Native AOT) into artifacts/bench/, builds the
+mlobs CLI once, then runs `mlobs charm run CHARM --event EVENT` N times per charm from the same
+input state and reads dispatch_seconds and hook_tool_calls from each OUT.json.
+
+  --runs N       runs per charm (default 20, 5..200)
+  --event EVENT  the hook to run (default config-changed)
+  --no-publish   reuse what is already in artifacts/bench/
+  --help         this text
+
+The Python charm (tests/MlObs.Ops.Tests/ProcessLevel/PythonOpsCharm) runs only when python3 can
+import ops (put it on PYTHONPATH); its containers need root for the mount namespace. Timings are
+wall clock on this machine; every hook-tool call is an mlobs-jujuc process talking to the
+emulator over a unix socket, as Juju's jujuc does.
+USAGE
+}
+
+die() { echo "emulator-bench: $*" >&2; exit 2; }
+
+runs=20
+event=config-changed
+publish=1
+while (($# > 0)); do
+    case $1 in
+        --runs) [[ $# -ge 2 ]] || die "--runs needs a number"; runs=$2; shift 2 ;;
+        --runs=*) runs=${1#*=}; shift ;;
+        --event) [[ $# -ge 2 ]] || die "--event needs a name"; event=$2; shift 2 ;;
+        --event=*) event=${1#*=}; shift ;;
+        --no-publish) publish=0; shift ;;
+        -h | --help) usage; exit 0 ;;
+        *) usage >&2; die "unknown argument: $1" ;;
+    esac
+done
+[[ $runs =~ ^[0-9]+$ ]] && ((runs >= 5 && runs <= 200)) || die "--runs must be 5..200, got '$runs'"
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bench="$repo/artifacts/bench"
+mkdir -p "$bench"
+if ((publish)); then
+    echo "publishing the sample charm and mlobs-jujuc into artifacts/bench ..." >&2
+    dotnet publish "$repo/tests/SampleCharm/SampleCharm.csproj" -c Release -r linux-x64 -o "$bench/publish" >"$bench/publish.log" 2>&1 \
+        || { cat "$bench/publish.log" >&2; die "publishing the sample charm failed"; }
+    dotnet publish "$repo/tools/MlObs.JujuC/MlObs.JujuC.csproj" -c Release -r linux-x64 -o "$bench/jujuc" >"$bench/jujuc.log" 2>&1 \
+        || { cat "$bench/jujuc.log" >&2; die "publishing mlobs-jujuc failed"; }
+fi
+[[ -x $bench/publish/sample-charm && -x $bench/jujuc/mlobs-jujuc ]] || die "nothing published in artifacts/bench; run without --no-publish"
+dotnet build "$repo/tools/MlObs.Cli/MlObs.Cli.csproj" -c Release -v quiet -nologo >"$bench/cli.log" 2>&1 \
+    || { cat "$bench/cli.log" >&2; die "building mlobs failed"; }
+mlobs_dll="$repo/tools/MlObs.Cli/bin/Release/net10.0/mlobs.dll"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/aot"
+cp "$bench/publish/sample-charm" "$work/aot/dispatch"
+cp "$repo/tests/SampleCharm/charmcraft.yaml" "$work/aot/"
+cp -r "$repo/tests/MlObs.Ops.Tests/ProcessLevel/PythonOpsCharm" "$work/python"
+chmod +x "$work/python/dispatch"
+cat >"$work/state.json" <<'JSON'
+{"leader": true, "config": {"port": 8080},
+ "relations": [{"id": 1, "endpoint": "db", "remote_app_name": "pg", "remote_units_data": {"0": {}},
+                "remote_app_data": {"endpoint": "pg:5432"}}]}
+JSON
+
+bench_charm() {
+    local name=$1 dir=$2
+    local times=() calls=0
+    for ((i = 0; i < runs; i++)); do
+        dotnet "$mlobs_dll" charm run "$dir" --event "$event" --state "$work/state.json" --out "$work/out.json" \
+            --hook-tool-client "$bench/jujuc/mlobs-jujuc" --env "PYTHONPATH=${PYTHONPATH:-}" 2>"$work/err" \
+            || { cat "$work/err" >&2; die "$name: mlobs charm run failed"; }
+        read -r seconds calls < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["dispatch_seconds"], len(d["hook_tool_calls"]))' "$work/out.json")
+        times+=("$seconds")
+    done
+    printf '%s\n' "${times[@]}" | sort -g | awk -v name="$name" -v calls="$calls" -v event="$event" '
+        { t[NR] = $1 * 1000 }
+        END {
+            n = NR; p90 = int(n * 0.9 + 0.5); if (p90 < 1) p90 = 1;
+            med = (n % 2) ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2;
+            printf "%-22s %s: runs %d, median %.1f ms, p90 %.1f ms, min %.1f ms, max %.1f ms, %d hook-tool calls\n",
+                name, event, n, med, t[p90], t[1], t[n], calls
+        }'
+}
+
+bench_charm "sample-k8s (C#, AOT)" "$work/aot"
+if python3 -c 'import ops' 2>/dev/null; then
+    bench_charm "py-demo-k8s (ops $(python3 -c 'import ops; print(ops.__version__)'))" "$work/python"
+else
+    echo "py-demo-k8s: skipped, python3 cannot import ops (put ops on PYTHONPATH)" >&2
+fi
