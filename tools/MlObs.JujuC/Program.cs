@@ -2,6 +2,7 @@
 // the call to the emulator's HookToolServer over a unix socket and replays the answer, as Juju's
 // jujuc does with the unit agent. The protocol lives in HookToolWire.cs.
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 
 using MlObs.Ops.Testing.HookTools;
@@ -12,6 +13,9 @@ namespace MlObs.JujuC;
 internal static class Program
 {
     private const string SelfName = "mlobs-jujuc";
+    private const int StdinFd = 0;
+    private const int StdoutFd = 1;
+    private const int StderrFd = 2;
 
     // Synchronous on purpose: one request and one answer; an async state machine would only add
     // start-up cost to every hook-tool call.
@@ -21,7 +25,8 @@ internal static class Program
         var tool = Path.GetFileName(Environment.GetCommandLineArgs()[0]);
         if (tool is SelfName or "")
         {
-            Console.Error.WriteLine($"usage: link {SelfName} as a hook tool name (relation-get, config-get, ...) and run it through the link");
+            WriteAll(StderrFd, Encoding.UTF8.GetBytes(
+                $"usage: link {SelfName} as a hook tool name (relation-get, config-get, ...) and run it through the link\n"));
             return 2;
         }
 
@@ -51,17 +56,7 @@ internal static class Program
         var address = Variable("JUJU_AGENT_SOCKET_ADDRESS");
         var request = new WireRequest(contextId, Directory.GetCurrentDirectory(), tool, args, null);
 
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            socket.Connect(new UnixDomainSocketEndPoint(address));
-        }
-        catch (SocketException e)
-        {
-            throw new ClientException($"cannot connect to the hook-tool server at {address}: {e.Message}");
-        }
-
-        using var stream = new NetworkStream(socket, ownsSocket: false);
+        using var stream = Connect(address);
         var response = Exchange(stream, request);
         if (response.NeedsStdin)
         {
@@ -74,12 +69,24 @@ internal static class Program
             }
         }
 
-        WriteAll(Console.OpenStandardOutput(), response.Stdout);
-        WriteAll(Console.OpenStandardError(), response.Stderr);
+        WriteAll(StdoutFd, response.Stdout);
+        WriteAll(StderrFd, response.Stderr);
         return response.Code;
     }
 
-    private static WireResponse Exchange(NetworkStream stream, WireRequest request)
+    private static UnixSocketStream Connect(string address)
+    {
+        try
+        {
+            return UnixSocketStream.Connect(address);
+        }
+        catch (SocketException e)
+        {
+            throw new ClientException($"cannot connect to the hook-tool server at {address}: {e.Message}");
+        }
+    }
+
+    private static WireResponse Exchange(Stream stream, WireRequest request)
     {
         stream.Write(HookToolWire.EncodeRequest(request));
         var body = HookToolWire.ReadFrame(stream)
@@ -92,27 +99,78 @@ internal static class Program
             ? value
             : throw new ClientException($"{name} not set");
 
+    // Reads fd 0 to its end, as Console's stdin stream did (the only failure it absorbed was EINTR).
     private static byte[] ReadAllStdin()
     {
-        using var stdin = Console.OpenStandardInput();
         using var buffer = new MemoryStream();
-        stdin.CopyTo(buffer);
-        return buffer.ToArray();
+        var chunk = new byte[64 * 1024];
+        while (true)
+        {
+            var got = NativeMethods.Read(StdinFd, ref chunk[0], (nuint)chunk.Length);
+            if (got == 0)
+            {
+                return buffer.ToArray();
+            }
+
+            if (got > 0)
+            {
+                buffer.Write(chunk, 0, (int)got);
+                continue;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != NativeMethods.EIntr)
+            {
+                throw new IOException(NativeMethods.Describe(errno));
+            }
+        }
     }
 
-    private static void WriteAll(Stream stream, byte[] bytes)
+    // Writes straight to the descriptor with Console's rules for a standard stream: a reader that
+    // went away (EPIPE) ends the output silently, a non-blocking descriptor is waited on, and any
+    // other failure is an IOException. Console's own first write would set up the terminal first
+    // (signal handlers and a thread to run them).
+    private static void WriteAll(int fd, byte[] bytes)
     {
-        if (bytes.Length > 0)
+        var rest = bytes.AsSpan();
+        while (!rest.IsEmpty)
         {
-            stream.Write(bytes);
-            stream.Flush();
+            var wrote = NativeMethods.Write(fd, ref MemoryMarshal.GetReference(rest), (nuint)rest.Length);
+            if (wrote >= 0)
+            {
+                rest = rest[(int)wrote..];
+                continue;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            switch (errno)
+            {
+                case NativeMethods.EIntr:
+                    continue;
+                case NativeMethods.EPipe:
+                    return;
+                case NativeMethods.EAgain:
+                    var poll = new NativeMethods.PollFd { Fd = fd, Events = NativeMethods.PollOut };
+                    _ = NativeMethods.Poll(ref poll, 1, -1);
+                    continue;
+                default:
+                    throw new IOException(NativeMethods.Describe(errno));
+            }
         }
     }
 
     private static int Fail(string message)
     {
         var bytes = Encoding.UTF8.GetBytes($"ERROR {message}\n");
-        WriteAll(Console.OpenStandardError(), bytes);
+        try
+        {
+            WriteAll(StderrFd, bytes);
+        }
+        catch (IOException)
+        {
+            // No stderr to tell: the exit code still does.
+        }
+
         return 1;
     }
 

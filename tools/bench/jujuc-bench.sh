@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # jujuc-bench.sh: times one hook-tool call (`config-get --format=json`) through mlobs-jujuc and a
-# HookToolServer, against `/bin/true` and the shell fake tool of tools/fake-hook-tools. Prints
-# the median, p90, min and max of each in ms. See --help.
+# HookToolServer, against `/bin/true` and the shell fake tool of tools/fake-hook-tools (and,
+# optionally, a baseline mlobs-jujuc). Prints the median, p90, min and max of each in ms. See --help.
 set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-usage: tools/bench/jujuc-bench.sh [--runs N] [--warmup N] [--no-publish] [--help]
+usage: tools/bench/jujuc-bench.sh [--runs N] [--warmup N] [--no-publish] [--baseline BINARY] [--help]
 
 Publishes tools/MlObs.JujuC Native AOT into artifacts/bench/jujuc, starts a HookToolServer (a
 throw-away file-based `dotnet run` app in a temp dir that references src/MlObs.Ops.Testing) on a
 unix socket, links config-get to mlobs-jujuc and to tools/fake-hook-tools/fake-hook-tool, and
 times N sequential calls of each, plus `/bin/true`, from this bash loop with $EPOCHREALTIME.
-Every call runs under `env -i` with only the variables the tool needs.
+Every call runs under `env -i` with only the variables the tool needs. The programs take turns,
+one call each per round, so a burst of load from elsewhere slows all of them alike.
 
   --runs N       timed calls per program (default 50, 20..1000)
   --warmup N     untimed calls per program first (default 5, 0..100)
   --no-publish   reuse artifacts/bench/jujuc/mlobs-jujuc
+  --baseline BINARY
+                 also time this mlobs-jujuc (say, one published from an older commit) against
+                 the same server, for a before/after in one run
   --help         this text
 USAGE
 }
@@ -29,6 +33,7 @@ die() {
 runs=50
 warmup=5
 publish=1
+baseline=
 while (($# > 0)); do
     case $1 in
         --runs) [[ $# -ge 2 ]] || die "--runs needs a number"; runs=$2; shift 2 ;;
@@ -36,12 +41,18 @@ while (($# > 0)); do
         --warmup) [[ $# -ge 2 ]] || die "--warmup needs a number"; warmup=$2; shift 2 ;;
         --warmup=*) warmup=${1#*=}; shift ;;
         --no-publish) publish=0; shift ;;
+        --baseline) [[ $# -ge 2 ]] || die "--baseline needs a binary"; baseline=$2; shift 2 ;;
+        --baseline=*) baseline=${1#*=}; shift ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
     esac
 done
 [[ $runs =~ ^[0-9]+$ ]] && ((runs >= 20 && runs <= 1000)) || die "--runs must be 20..1000, got '$runs'"
 [[ $warmup =~ ^[0-9]+$ ]] && ((warmup <= 100)) || die "--warmup must be 0..100, got '$warmup'"
+if [[ -n $baseline ]]; then
+    [[ -x $baseline ]] || die "--baseline $baseline is not an executable"
+    baseline=$(cd "$(dirname "$baseline")" && pwd)/$(basename "$baseline")
+fi
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 publish_dir="$repo_root/artifacts/bench/jujuc"
@@ -88,15 +99,18 @@ for ((i = 0; i < 1200; i++)); do
 done
 [[ -S $socket ]] || die "the server did not listen within 120 s"
 
-mkdir -p "$work/jujuc" "$work/fakejuju/responses"
+mkdir -p "$work/jujuc" "$work/baseline" "$work/fakejuju/responses"
 ln -s "$client" "$work/jujuc/config-get"
+[[ -z $baseline ]] || ln -s "$baseline" "$work/baseline/config-get"
 sh "$repo_root/tools/fake-hook-tools/install.sh" "$work/fake" >/dev/null
 printf '%s\n' '{"log-level":"info","port":8080}' >"$work/fakejuju/responses/config-get"
 
-run_jujuc() {
+run_client() {
     env -i JUJU_CONTEXT_ID=bench-0 JUJU_AGENT_SOCKET_NETWORK=unix JUJU_AGENT_SOCKET_ADDRESS="$socket" \
-        "$work/jujuc/config-get" --format=json >"$work/out" 2>"$work/err"
+        "$work/$1/config-get" --format=json >"$work/out" 2>"$work/err"
 }
+run_jujuc() { run_client jujuc; }
+run_baseline() { run_client baseline; }
 run_fake() {
     env -i FAKE_JUJU_DIR="$work/fakejuju" "$work/fake/config-get" --format=json >"$work/out" 2>"$work/err"
 }
@@ -106,22 +120,17 @@ run_true() {
 
 ms() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 
-# time_it NAME FUNCTION: warm-up, then $runs timed calls; prints one line of statistics.
-time_it() {
-    local name=$1 fn=$2 i start end
-    for ((i = 0; i < warmup; i++)); do
-        "$fn" || die "$name failed (exit $?): $(<"$work/err")"
-    done
-    local durations=()
-    for ((i = 0; i < runs; i++)); do
-        start=$EPOCHREALTIME
-        "$fn" || die "$name failed (exit $?): $(<"$work/err")"
-        end=$EPOCHREALTIME
-        durations+=($((10#${end//[.,]/} - 10#${start//[.,]/})))
-    done
-    [[ $(<"$work/out") == "$3" ]] || die "$name printed '$(<"$work/out")', expected '$3'"
-    local sorted n median
-    mapfile -t sorted < <(printf '%s\n' "${durations[@]}" | sort -n)
+# call NAME FUNCTION EXPECTED: one call, which must succeed and print EXPECTED.
+call() {
+    "$2" || die "$1 failed (exit $?): $(<"$work/err")"
+    [[ $(<"$work/out") == "$3" ]] || die "$1 printed '$(<"$work/out")', expected '$3'"
+}
+
+# report NAME DURATION...: one line of statistics (durations in microseconds).
+report() {
+    local name=$1 sorted n median
+    shift
+    mapfile -t sorted < <(printf '%s\n' "$@" | sort -n)
     n=${#sorted[@]}
     if ((n % 2)); then median=${sorted[n / 2]}; else median=$(((sorted[n / 2 - 1] + sorted[n / 2]) / 2)); fi
     printf '%-34s median %7s  p90 %7s  min %7s  max %7s ms\n' "$name" "$(ms "$median")" \
@@ -129,8 +138,35 @@ time_it() {
 }
 
 expected='{"log-level":"info","port":8080}'
-echo "config-get --format=json, $runs sequential calls each (after $warmup warm-up), env -i"
+names=("/bin/true (process floor)" "mlobs-jujuc -> HookToolServer")
+functions=(run_true run_jujuc)
+outputs=("" "$expected")
+if [[ -n $baseline ]]; then
+    names+=("baseline mlobs-jujuc (--baseline)")
+    functions+=(run_baseline)
+    outputs+=("$expected")
+fi
+names+=("fake-hook-tool (sh script)")
+functions+=(run_fake)
+outputs+=("$expected")
+
+echo "config-get --format=json, $runs sequential calls each (after $warmup warm-up), env -i, taking turns"
 echo "mlobs-jujuc: $(stat -c %s "$client") bytes"
-time_it "/bin/true (process floor)" run_true ""
-time_it "mlobs-jujuc -> HookToolServer" run_jujuc "$expected"
-time_it "fake-hook-tool (sh script)" run_fake "$expected"
+[[ -z $baseline ]] || echo "baseline: $baseline, $(stat -c %s "$baseline") bytes"
+for ((i = 0; i < warmup; i++)); do
+    for p in "${!names[@]}"; do call "${names[p]}" "${functions[p]}" "${outputs[p]}"; done
+done
+declare -A durations=()
+for ((i = 0; i < runs; i++)); do
+    for p in "${!names[@]}"; do
+        start=$EPOCHREALTIME
+        "${functions[p]}" || die "${names[p]} failed (exit $?): $(<"$work/err")"
+        end=$EPOCHREALTIME
+        durations[$p]+=" $((10#${end//[.,]/} - 10#${start//[.,]/}))"
+        [[ $(<"$work/out") == "${outputs[p]}" ]] || die "${names[p]} printed '$(<"$work/out")', expected '${outputs[p]}'"
+    done
+done
+for p in "${!names[@]}"; do
+    # shellcheck disable=SC2086 # the durations are a space-separated list of numbers
+    report "${names[p]}" ${durations[$p]}
+done

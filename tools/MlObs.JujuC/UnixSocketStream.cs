@@ -1,0 +1,157 @@
+// UnixSocketStream: a connected, blocking unix stream socket as a Stream, so HookToolWire reads
+// and writes its frames exactly as it did through NetworkStream. System.Net.Sockets only words a
+// failed connect, off the path every successful call takes.
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace MlObs.JujuC;
+
+/// <summary>A blocking unix stream socket connected to one path.</summary>
+internal sealed class UnixSocketStream : Stream
+{
+    private int _fd;
+
+    private UnixSocketStream(int fd) => _fd = fd;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>Connects to the unix socket at <paramref name="path"/>.</summary>
+    /// <exception cref="SocketException">The connection failed (the message is System.Net.Sockets' own).</exception>
+    public static UnixSocketStream Connect(string path)
+    {
+        var address = new byte[NativeMethods.SockAddrUnSize];
+        address[0] = NativeMethods.AfUnix; // sun_family, little-endian
+        var pathLength = Encoding.UTF8.GetByteCount(path);
+        if (pathLength >= address.Length - 2)
+        {
+            // Too long for sun_path: System.Net.Sockets rejects it as it always has (with an
+            // ArgumentOutOfRangeException that nothing catches).
+            throw ConnectFailure(path, 0);
+        }
+
+        Encoding.UTF8.GetBytes(path, address.AsSpan(2));
+        var fd = NativeMethods.Socket(NativeMethods.AfUnix, NativeMethods.SockStream | NativeMethods.SockCloexec, 0);
+        if (fd < 0)
+        {
+            throw ConnectFailure(path, Marshal.GetLastPInvokeError());
+        }
+
+        fd = AboveStandardStreams(fd);
+        if (NativeMethods.Connect(fd, address, (uint)(2 + pathLength + 1)) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            _ = NativeMethods.Close(fd);
+            throw ConnectFailure(path, errno);
+        }
+
+        return new UnixSocketStream(fd);
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        while (true)
+        {
+            var got = NativeMethods.Read(_fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length);
+            if (got >= 0)
+            {
+                return (int)got;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != NativeMethods.EIntr)
+            {
+                // NetworkStream's wording (its resource key, under UseSystemResourceKeys).
+                throw new IOException("net_io_readfailure, " + NativeMethods.Describe(errno));
+            }
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var wrote = NativeMethods.Write(_fd, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length);
+            if (wrote >= 0)
+            {
+                buffer = buffer[(int)wrote..];
+                continue;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != NativeMethods.EIntr)
+            {
+                throw new IOException("net_io_writefailure, " + NativeMethods.Describe(errno));
+            }
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (_fd >= 0)
+        {
+            _ = NativeMethods.Close(_fd);
+            _fd = -1;
+        }
+
+        base.Dispose(disposing);
+    }
+
+    // With stdin, stdout or stderr closed, socket() hands out that descriptor, and the tool would
+    // then read its stdin from, or write its output into, the connection. Keep the socket above 2
+    // (dup returns the lowest free descriptor) so those streams stay closed and fail as such.
+    private static int AboveStandardStreams(int fd)
+    {
+        if (fd is < 0 or > 2)
+        {
+            return fd;
+        }
+
+        var higher = AboveStandardStreams(NativeMethods.Dup(fd));
+        _ = NativeMethods.Close(fd);
+        return higher;
+    }
+
+    // Cold path: connect once more through System.Net.Sockets, so the error reads word for word as
+    // it always has (SocketException maps errno to its own SocketError first: a missing socket
+    // file reads "Cannot assign requested address /path"). Only a server that came up in between
+    // gets the plain errno text instead.
+    private static SocketException ConnectFailure(string path, int errno)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            socket.Connect(new UnixDomainSocketEndPoint(path));
+        }
+        catch (SocketException e)
+        {
+            return e;
+        }
+
+        return new SocketException(errno, NativeMethods.Describe(errno) + " " + path);
+    }
+}
