@@ -37,9 +37,8 @@ internal sealed class UnixSocketStream : Stream
         var pathLength = Encoding.UTF8.GetByteCount(path);
         if (pathLength >= address.Length - 2)
         {
-            // Too long for sun_path: System.Net.Sockets rejects it as it always has (with an
-            // ArgumentOutOfRangeException that nothing catches).
-            throw ConnectFailure(path, 0);
+            // Too long for sun_path: say so, as an ERROR line and exit 1 like any failed connect.
+            throw new IOException($"cannot connect to the hook-tool server at {path}: the socket path is {pathLength} bytes; a unix socket path has at most {address.Length - 3}");
         }
 
         Encoding.UTF8.GetBytes(path, address.AsSpan(2));

@@ -185,6 +185,19 @@ public sealed class JujuCTests(JujuCFixture fixture)
     }
 
     [Fact]
+    public async Task Call_SocketPathTooLong_ErrorAndExit1()
+    {
+        var environment = fixture.Environment();
+        var path = "/tmp/" + new string('s', 200) + ".socket";
+        environment["JUJU_AGENT_SOCKET_ADDRESS"] = path;
+
+        var result = await JujuCFixture.RunAsync(Tool("config-get"), [], environment, fixture.Root);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"ERROR cannot connect to the hook-tool server at {path}: the socket path is 212 bytes; a unix socket path has at most 107\n", result.StderrText);
+    }
+
+    [Fact]
     public async Task Call_TcpNetwork_ErrorAndExit1()
     {
         var environment = fixture.Environment();
