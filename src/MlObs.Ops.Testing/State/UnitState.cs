@@ -14,7 +14,7 @@ namespace MlObs.Ops.Testing.State;
 /// Named <c>UnitState</c> rather than <c>State</c> so that it does not clash with the
 /// <c>MlObs.Ops.Testing.State</c> namespace. <see cref="StateJson"/> reads and writes it.
 /// </remarks>
-public sealed record UnitState
+public sealed partial record UnitState
 {
     /// <summary>A state with nothing in it: no config, relations or containers; not leader; unknown statuses.</summary>
     public static UnitState Empty { get; } = new();

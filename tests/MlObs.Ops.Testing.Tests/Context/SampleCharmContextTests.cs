@@ -190,4 +190,28 @@ public sealed class SampleCharmContextTests
         Assert.Contains(ctx.JujuLog, l => l.Message == "Heartbeat 2");
         Assert.Contains("\"Heartbeats\":2", twice.UnitStateData["mlobs.stored.sample"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void StoredState_SeededInTheState_IsWhatTheCharmFinds()
+    {
+        var ctx = NewContext();
+        var state = State.WithStoredState("sample", """{"DbEndpoint": null, "Heartbeats": 41}""");
+
+        var after = ctx.Run(ctx.On.Custom("heartbeat"), state);
+
+        Assert.Equal(42, after.GetStoredStates()["sample"].GetProperty("Heartbeats").GetInt32());
+    }
+
+    [Fact]
+    public void DeferredEvent_InTheState_IsReemittedFirst_AndLeavesTheQueue()
+    {
+        var ctx = NewContext();
+        var state = State.WithDeferred(new DeferredEventState("install", "OnInstall", new Dictionary<string, string>()));
+
+        var after = ctx.Run(ctx.On.UpdateStatus(), state);
+
+        Assert.Equal(["install", "update_status", "collect_unit_status"], ctx.EmittedEvents);
+        Assert.Contains(ctx.JujuLog, l => l.Message == "Installing sample charm");
+        Assert.Empty(after.GetDeferred());
+    }
 }
