@@ -22,7 +22,26 @@ public sealed class SampleCharmContextTests
         PeersData = new Dictionary<int, IReadOnlyDictionary<string, string>> { [1] = RelationState.DefaultUnitData },
     };
 
-    private static readonly ContainerState Workload = new() { Name = "workload", CanConnect = true };
+    private static readonly DateTimeOffset Recently = DateTimeOffset.UtcNow.AddMinutes(-1);
+
+    private static readonly ContainerState Workload = new()
+    {
+        Name = "workload",
+        CanConnect = true,
+        Layers = new Dictionary<string, Layer>
+        {
+            ["base"] = Layer.FromYaml("""
+                checks:
+                  alive:
+                    override: replace
+                    level: alive
+                    exec:
+                      command: /bin/true
+                """),
+        },
+        CheckInfos = [new CheckInfo("alive", CheckLevel.Alive, StartupMode.Enabled, CheckStatus.Up, 1, 0, 3, null, null)],
+        Notices = [new Notice("1", null, "custom", "example.com/reload", Recently, Recently, Recently, 1, new Dictionary<string, string>(), null, null)],
+    };
 
     private static readonly SecretState Secret = new()
     {
@@ -48,7 +67,8 @@ public sealed class SampleCharmContextTests
     [
         "install", "start", "stop", "remove", "update_status", "config_changed", "upgrade_charm", "leader_elected",
         "db_relation_created", "db_relation_joined", "db_relation_changed", "db_relation_departed", "db_relation_broken",
-        "replicas_relation_changed", "workload_pebble_ready", "secret_changed", "secret_rotate", "secret_remove", "secret_expired",
+        "replicas_relation_changed", "workload_pebble_ready", "workload_pebble_custom_notice", "workload_pebble_check_failed",
+        "workload_pebble_check_recovered", "secret_changed", "secret_rotate", "secret_remove", "secret_expired",
         "data_storage_attached", "data_storage_detaching", "greet_action", "heartbeat",
     ];
 
@@ -69,6 +89,9 @@ public sealed class SampleCharmContextTests
         "db_relation_broken" => ctx.On.RelationBroken(Db),
         "replicas_relation_changed" => ctx.On.RelationChanged(Replicas, remoteUnitId: 1),
         "workload_pebble_ready" => ctx.On.PebbleReady(Workload),
+        "workload_pebble_custom_notice" => ctx.On.PebbleCustomNotice(Workload, "1"),
+        "workload_pebble_check_failed" => ctx.On.PebbleCheckFailed(Workload, "alive"),
+        "workload_pebble_check_recovered" => ctx.On.PebbleCheckRecovered(Workload, "alive"),
         "secret_changed" => ctx.On.SecretChanged(Secret),
         "secret_rotate" => ctx.On.SecretRotate(Secret),
         "secret_remove" => ctx.On.SecretRemove(Secret, 1),
