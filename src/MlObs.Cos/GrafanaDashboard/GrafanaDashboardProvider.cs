@@ -5,9 +5,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
 using MlObs.Cos.Compression;
 using MlObs.Ops;
-using Microsoft.Extensions.Logging;
 
 namespace MlObs.Cos.GrafanaDashboard;
 
