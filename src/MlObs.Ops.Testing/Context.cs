@@ -17,6 +17,9 @@ public sealed record ContextOptions
     /// <summary>The unit number: the unit is <c>&lt;charm&gt;/&lt;n&gt;</c>.</summary>
     public int UnitNumber { get; init; }
 
+    /// <summary>The application's name; the charm's name when null.</summary>
+    public string? ApplicationName { get; init; }
+
     /// <summary>The Juju version the charm sees.</summary>
     public string JujuVersion { get; init; } = "3.6.8";
 
@@ -57,7 +60,7 @@ public sealed class Context<TCharm>
         _charmDir = Path.GetFullPath(charmDir);
         _options = options ?? new ContextOptions();
         Meta = CharmMeta.Load(_charmDir);
-        On = new ContextEvents(Meta);
+        On = new ContextEvents(_options.ApplicationName ?? Meta.Name);
     }
 
     /// <summary>The charm's metadata.</summary>
@@ -131,6 +134,7 @@ public sealed class Context<TCharm>
         var agent = new UnitAgent(Meta, state, @event, new UnitAgentOptions
         {
             UnitNumber = _options.UnitNumber,
+            ApplicationName = _options.ApplicationName,
             TimeProvider = _options.TimeProvider,
             JujuVersion = _options.JujuVersion,
         });

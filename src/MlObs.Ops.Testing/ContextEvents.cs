@@ -13,11 +13,11 @@ namespace MlObs.Ops.Testing;
     "Performance", "CA1822:Mark members as static", Justification = "Reached as ctx.On.X(), like Scenario's ctx.on.x(); some factories need the metadata.")]
 public sealed class ContextEvents
 {
-    private readonly CharmMeta _meta;
+    private readonly string _appName;
 
-    internal ContextEvents(CharmMeta meta)
+    internal ContextEvents(string appName)
     {
-        _meta = meta;
+        _appName = appName;
     }
 
     /// <summary><c>install</c>.</summary>
@@ -167,7 +167,7 @@ public sealed class ContextEvents
     private EventSpec Relation(EventKind kind, RelationState relation, int? remoteUnitId, int? departingUnitId)
     {
         ArgumentNullException.ThrowIfNull(relation);
-        var app = relation.Kind == RelationKind.Peer ? _meta.Name : relation.RemoteAppName;
+        var app = relation.Kind == RelationKind.Peer ? _appName : relation.RemoteAppName;
         string? Unit(int? id) => id is { } n ? string.Create(CultureInfo.InvariantCulture, $"{app}/{n}") : null;
         return EventSpec.Relation(kind, relation.Endpoint, relation.Id, Unit(remoteUnitId), Unit(departingUnitId));
     }

@@ -31,6 +31,9 @@ public sealed record CharmRunOptions
     /// <summary>The unit number: the unit is <c>&lt;charm name&gt;/&lt;n&gt;</c>.</summary>
     public int UnitNumber { get; init; }
 
+    /// <summary>The application's name; the charm's name when null.</summary>
+    public string? ApplicationName { get; init; }
+
     /// <summary>The Juju version the hook sees.</summary>
     public string JujuVersion { get; init; } = "3.6.8";
 
@@ -168,6 +171,7 @@ public static class CharmRunner
         var agent = new UnitAgent(meta, options.State, options.Event, new UnitAgentOptions
         {
             UnitNumber = options.UnitNumber,
+            ApplicationName = options.ApplicationName,
             TimeProvider = options.TimeProvider,
             JujuVersion = options.JujuVersion,
             ActionId = options.ActionId,

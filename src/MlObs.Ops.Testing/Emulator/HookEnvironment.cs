@@ -133,17 +133,17 @@ public static class HookEnvironment
             }
         }
 
-        AddEventVariables(env, meta, state, @event, site);
+        AddEventVariables(env, state, @event, site, meta);
         return env;
     }
 
-    private static void AddEventVariables(Dictionary<string, string> env, CharmMeta meta, UnitState state, EventSpec @event, HookSite site)
+    private static void AddEventVariables(Dictionary<string, string> env, UnitState state, EventSpec @event, HookSite site, CharmMeta meta)
     {
         switch (@event.Kind)
         {
             case EventKind.RelationCreated or EventKind.RelationJoined or EventKind.RelationChanged
                 or EventKind.RelationDeparted or EventKind.RelationBroken:
-                AddRelation(env, meta, state, @event);
+                AddRelation(env, site.UnitName.Split('/')[0], state, @event);
                 break;
             case EventKind.Action:
                 env["JUJU_ACTION_NAME"] = HookName(@event);
@@ -176,20 +176,20 @@ public static class HookEnvironment
         }
     }
 
-    private static void AddRelation(Dictionary<string, string> env, CharmMeta meta, UnitState state, EventSpec @event)
+    private static void AddRelation(Dictionary<string, string> env, string appName, UnitState state, EventSpec @event)
     {
         var relation = @event.RelationId is { } id ? state.GetRelation(id) : null;
         var endpoint = relation?.Endpoint ?? @event.Owner ?? string.Empty;
         env["JUJU_RELATION"] = endpoint;
         env["JUJU_RELATION_ID"] = string.Create(CultureInfo.InvariantCulture, $"{endpoint}:{@event.RelationId}");
         var remoteApp = relation is null ? string.Empty
-            : relation.Kind == RelationKind.Peer ? meta.Name : relation.RemoteAppName;
+            : relation.Kind == RelationKind.Peer ? appName : relation.RemoteAppName;
         env["JUJU_REMOTE_APP"] = remoteApp;
         var remoteUnit = string.Empty;
         if (@event.Kind is EventKind.RelationJoined or EventKind.RelationChanged or EventKind.RelationDeparted)
         {
             // As Scenario does: without an explicit remote unit, the relation's first one.
-            var names = relation?.RemoteUnitNames(meta.Name) ?? [];
+            var names = relation?.RemoteUnitNames(appName) ?? [];
             remoteUnit = @event.RemoteUnit ?? (names.Count > 0 ? names[0] : string.Empty);
         }
 

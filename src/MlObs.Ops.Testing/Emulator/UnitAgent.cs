@@ -65,7 +65,7 @@ public sealed partial class UnitAgent
         _state = state;
         _event = @event;
         _options = options ?? new UnitAgentOptions();
-        UnitName = $"{meta.Name}/{_options.UnitNumber}";
+        UnitName = $"{_options.ApplicationName ?? meta.Name}/{_options.UnitNumber}";
         _unitStatus = state.UnitStatus;
         _appStatus = state.AppStatus;
         _workloadVersion = state.WorkloadVersion;
@@ -105,7 +105,7 @@ public sealed partial class UnitAgent
         }
     }
 
-    private string AppName => _meta.Name;
+    private string AppName => _options.ApplicationName ?? _meta.Name;
 
     /// <summary>
     /// Runs one tool call as Juju's jujuc server does: <paramref name="tool"/> is the basename the

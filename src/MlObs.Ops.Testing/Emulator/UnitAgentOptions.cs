@@ -5,8 +5,11 @@ namespace MlObs.Ops.Testing.Emulator;
 /// <summary>How a <see cref="UnitAgent"/> identifies itself and reads the clock.</summary>
 public sealed record UnitAgentOptions
 {
-    /// <summary>The unit number: the unit is <c>&lt;charm name&gt;/&lt;UnitNumber&gt;</c>.</summary>
+    /// <summary>The unit number: the unit is <c>&lt;application&gt;/&lt;UnitNumber&gt;</c>.</summary>
     public int UnitNumber { get; init; }
+
+    /// <summary>The application's name (<c>juju deploy my-charm myapp</c>); the charm's name when null.</summary>
+    public string? ApplicationName { get; init; }
 
     /// <summary>The clock for <c>goal-state</c>'s <c>since</c> and relative secret expiry times.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

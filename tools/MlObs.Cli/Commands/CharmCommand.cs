@@ -39,6 +39,7 @@ internal static class CharmCommand
         var secretRevision = new Option<int?>("--secret-revision") { Description = "The revision of secret-remove/secret-expired; the latest by default." };
         var storageIndex = new Option<int?>("--storage-index") { Description = "The storage instance of a storage event (default 0)." };
         var custom = new Option<bool>("--custom") { Description = "Dispatch an event the metadata does not declare as a custom event (hooks/<name>)." };
+        var appName = new Option<string?>("--app-name") { Description = "The application's name (juju deploy CHARM APP); the charm's name by default." };
         var unitNumber = new Option<int>("--unit-number") { Description = "The unit number: the unit is <charm>/<n>.", DefaultValueFactory = _ => 0 };
         var jujuVersion = new Option<string>("--juju-version") { Description = "The JUJU_VERSION the hook sees.", DefaultValueFactory = _ => "3.6.8" };
         var environment = new Option<string[]>("--env") { Description = "Extra environment for the hook, NAME=VALUE; repeatable.", AllowMultipleArgumentsPerToken = false };
@@ -57,7 +58,7 @@ internal static class CharmCommand
             + "succeeded, 1 when it failed, 2 on bad input.")
         {
             charmDir, @event, stateIn, stateOut, relationId, remoteUnit, departingUnit, container, noticeId, check, action,
-            parameters, secret, secretRevision, storageIndex, custom, unitNumber, jujuVersion, environment, timeout, skipChecks, hookTools,
+            parameters, secret, secretRevision, storageIndex, custom, appName, unitNumber, jujuVersion, environment, timeout, skipChecks, hookTools,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -83,6 +84,7 @@ internal static class CharmCommand
                 parse.GetValue(stateIn)?.FullName,
                 parse.GetValue(stateOut)!,
                 request,
+                parse.GetValue(appName),
                 parse.GetValue(unitNumber),
                 parse.GetValue(jujuVersion)!,
                 parse.GetValue(environment) ?? [],
@@ -107,6 +109,7 @@ internal static class CharmCommand
         string? StateIn,
         string StateOut,
         EventRequest Request,
+        string? AppName,
         int UnitNumber,
         string JujuVersion,
         string[] Environment,
@@ -127,6 +130,7 @@ internal static class CharmCommand
                 State = state,
                 Event = spec,
                 HookToolClient = client,
+                ApplicationName = run.AppName,
                 UnitNumber = run.UnitNumber,
                 JujuVersion = run.JujuVersion,
                 Timeout = run.Timeout,
