@@ -42,3 +42,12 @@ internal sealed class LokiConsumerCharm : CharmBase
         On.Relation("logging").Changed.Observe(async (e, ct) => seen(await loki.GetEndpointsAsync(ct)));
     }
 }
+
+internal sealed class RulesOnlyCharm : CharmBase
+{
+    public RulesOnlyCharm(Framework framework)
+        : base(framework)
+    {
+        _ = new PrometheusRulesProvider(this);
+    }
+}
