@@ -86,9 +86,11 @@ internal sealed class LLineFilter(string op, string match, bool ip) : LStage
             GoText.AppendQuoted(b, Match);
         }
 
+        // cos-tool's Loki copy prints `|= "a" or |= "b"`, which neither it nor current Loki parses back;
+        // current Loki prints (and parses) `|= "a" or "b"`.
         foreach (var m in OrMatches)
         {
-            b.Append(" or ").Append(Op).Append(' ');
+            b.Append(" or ");
             GoText.AppendQuoted(b, m);
         }
     }

@@ -179,6 +179,11 @@ internal sealed class PVectorSelector(int pos, string name, List<PMatcher> match
             strings.Sort(StringComparer.Ordinal);
             b.Append('{').AppendJoin(',', strings).Append('}');
         }
+        else if (Name.Length > 0 && GoText.VariableLength(Name, 0) == Name.Length)
+        {
+            // `$metric{}` must stay a selector: a bare `$metric` reads back as a variable.
+            b.Append("{}");
+        }
 
         if (modifiers)
         {
@@ -352,7 +357,16 @@ internal sealed class PBinary(int pos, string op, PExpr lhs, PExpr rhs, bool ret
 
     public override void Print(StringBuilder b)
     {
-        Lhs.Print(b);
+        if (Op == "^" && Lhs is PNumber { IsDuration: false, Value: double.PositiveInfinity })
+        {
+            // Prometheus prints `+Inf ^ x`, which reads back as `+(Inf ^ x)` and prints as `++Inf ^ x`; keep it stable.
+            b.Append("Inf");
+        }
+        else
+        {
+            Lhs.Print(b);
+        }
+
         b.Append(' ').Append(Op);
         if (ReturnBool)
         {

@@ -380,7 +380,7 @@ internal sealed class PromQlParser
         Next();
         var seconds = sign * Seconds(v);
         var n = Peek;
-        if (n.Kind == PTok.Op && n.Text is "+" or "-" or "*" or "/" or "%" or "^")
+        if (context != "offset" && n.Kind == PTok.Op && n.Text is "+" or "-" or "*" or "/" or "%" or "^")
         {
             throw Fail(n.Pos, "experimental duration expression is not enabled");
         }

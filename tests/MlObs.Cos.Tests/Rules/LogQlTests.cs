@@ -19,7 +19,8 @@ public sealed class LogQlTests
     // canonical/cos-tool pkg/tool/logql_transform_test.go (TestShouldApplyLabelMatcherToLogQLSelector,
     // TestLogQLTransformDoesNotDuplicateExistingLabel, TestLogQLTransformWithGrouping, TestLogQLTransformWithVariablesInLabelValues,
     // TestLogQLTransformWithGrafanaVariables, TestLogQLTransformWithGroupingVariables, TestLogQLLineFilterOr,
-    // TestLogQLSortFunctions, TestLogQLAutoInterval, TestLogQLBacktickLabelFilters).
+    // TestLogQLSortFunctions, TestLogQLAutoInterval, TestLogQLBacktickLabelFilters). One deliberate difference: cos-tool
+    // prints `|= "a" or |= "b"` (TestLogQLLineFilterOr), which no Loki parser accepts back; we print Loki's `|= "a" or "b"`.
     [Theory]
     [InlineData("""sum(rate({app="foo", env="production"} |= "error" [5m])) by (job) """, "bar=baz", """sum by(job)(rate({app="foo", env="production", bar="baz"} |= "error"[5m]))""")]
     [InlineData("""rate({filename="test"}[1m])""", "bar=baz", """rate({filename="test", bar="baz"}[1m])""")]
@@ -51,9 +52,9 @@ public sealed class LogQlTests
     [InlineData("""sum by ($grouping) (rate({job="test"} |= "queued by ($queue $priority)" [5m]))""", "env=prod", """sum by($grouping)(rate({job="test", env="prod"} |= "queued by ($queue $priority)"[5m]))""")]
     [InlineData("{app=\"foo\"} |= `queued by ($queue $priority)`", "env=prod", """{app="foo", env="prod"} |= "queued by ($queue $priority)" """ + "")]
     [InlineData("sum by ($grouping) (rate({app=\"foo\"} | line_format `{{.level}} by ($grouping $extra)` [5m]))", "env=prod", """sum by($grouping)(rate({app="foo", env="prod"} | line_format "{{.level}} by ($grouping $extra)"[5m]))""")]
-    [InlineData("""{app="foo"} |= "level=error" or "panic:" """, "env=prod", """{app="foo", env="prod"} |= "level=error" or |= "panic:" """ + "")]
-    [InlineData("""{app="foo"} |= "level=error" or "panic:" | logfmt""", "env=prod", """{app="foo", env="prod"} |= "level=error" or |= "panic:" | logfmt""")]
-    [InlineData("""{app="foo"} != "debug" or "trace" """, "env=prod", """{app="foo", env="prod"} != "debug" or != "trace" """ + "")]
+    [InlineData("""{app="foo"} |= "level=error" or "panic:" """, "env=prod", """{app="foo", env="prod"} |= "level=error" or "panic:" """ + "")]
+    [InlineData("""{app="foo"} |= "level=error" or "panic:" | logfmt""", "env=prod", """{app="foo", env="prod"} |= "level=error" or "panic:" | logfmt""")]
+    [InlineData("""{app="foo"} != "debug" or "trace" """, "env=prod", """{app="foo", env="prod"} != "debug" or "trace" """ + "")]
     [InlineData("""sort(sum by (level) (count_over_time({app="foo"}[5m])))""", "env=prod", """sort(sum by(level)(count_over_time({app="foo", env="prod"}[5m])))""")]
     [InlineData("""sort_desc(topk(10, sum by (job) (count_over_time({app="foo"}[5m]))))""", "env=prod", """sort_desc(topk(10,sum by(job)(count_over_time({app="foo", env="prod"}[5m]))))""")]
     [InlineData("""count_over_time({container="bloom-compactor"} |= "level=error" [$__auto])""", "env=prod", """count_over_time({container="bloom-compactor", env="prod"} |= "level=error"[$__auto])""")]

@@ -141,6 +141,7 @@ public sealed class PromQlTests
     [InlineData("max_over_time(rate(x[5m])[1h:5m])", "max_over_time(rate(x{T}[5m])[1h:5m])")]
     [InlineData("max_over_time(x[1h:])", "max_over_time(x{T}[1h:])")]
     [InlineData("x offset 5m", "x{T} offset 5m")]
+    [InlineData("x offset 5m + y offset 1h * 2", "x{T} offset 5m + y{T} offset 1h * 2")]
     [InlineData("rate(x[5m] offset 1h)", "rate(x{T}[5m] offset 1h)")]
     [InlineData("rate(x[5m] @ start() offset 1h)", "rate(x{T}[5m] @ start() offset 1h)")]
     [InlineData("x @ 123", "x{T} @ 123.000")]
@@ -175,6 +176,8 @@ public sealed class PromQlTests
     [InlineData("""x{a="line\nbreak \"q\" é \u0001"}""", """x{a="line\nbreak \"q\" é \x01",T}""")]
     [InlineData("sum(x) by (on, by, offset)", "sum by (on, by, offset) (x{T})")]
     [InlineData("x{a=\"b\",}", """x{a="b",T}""")]
+    [InlineData("Inf ^ x", "Inf ^ x{T}")]
+    [InlineData("$metric{}", "$metric{T}")]
     [InlineData("up{juju_model=~\"$juju_model\"} == 0", "up{juju_application=\"myapp\",juju_model=~\"$juju_model\",juju_model_uuid=\"f2c1b2a6-1234-4abc-8def-0123456789ab\"} == 0")]
     public void Constructs_AreInjectedAndPrinted(string input, string expected)
     {
