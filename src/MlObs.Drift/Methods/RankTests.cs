@@ -317,8 +317,8 @@ public static class RankTests
         for (int j = 0; j <= m; j++)
         {
             freq[j] = new double[max + 1];
+            freq[j][0] = 1; // l = 0: only items of the first kind, U = 0
         }
-        freq[0][0] = 1;
         for (int l = 1; l <= n; l++)
         {
             // Adding one item of the second kind (l grows): f(j, l)[v] = f(j, l−1)[v] + f(j−1, l)[v − l].
