@@ -88,6 +88,9 @@ public sealed class GoldenExtraTests(ITestOutputHelper output)
             case "kstwo.sf":
                 checks.Add(("sf", value, KolmogorovDistribution.Sf(c.GetProperty("n").GetInt32(), c.GetProperty("x").GetDouble())));
                 break;
+            case "kstwo.cdf":
+                checks.Add(("cdf", value, KolmogorovDistribution.Cdf(c.GetProperty("n").GetInt32(), c.GetProperty("x").GetDouble())));
+                break;
             case "smirnov":
                 checks.Add(("smirnov", value, KolmogorovDistribution.Smirnov(c.GetProperty("n").GetInt32(), c.GetProperty("x").GetDouble())));
                 break;

@@ -86,36 +86,38 @@ public static class KolmogorovDistribution
         int last = (int)Math.Floor(n * (1.0 - d));
         // Terms in log space: ln C(n,j) is accumulated exactly term by term.
         double logD = Math.Log(d);
+        // One pass in log space, the running sum kept relative to the largest term so far (no overflow or underflow).
         double sum = 0;
         double maxLog = double.NegativeInfinity;
-        // The first pass finds the largest term, so that the sum can neither overflow nor underflow as a whole.
-        for (int pass = 0; pass < 2; pass++)
+        // ln C(n, j), accumulated term by term with Kahan compensation (it grows to ~n·ln 2 and must stay exact to ~1e-12).
+        double logBinom = 0, compensation = 0;
+        for (int j = 0; j <= last; j++)
         {
-            // ln C(n, j), accumulated term by term with Kahan compensation (it grows to ~n·ln 2 and must stay exact to ~1e-12).
-            double logBinom = 0, compensation = 0;
-            for (int j = 0; j <= last; j++)
+            double upper = 1.0 - d - (double)j / n;
+            if (j > 0)
             {
-                double upper = 1.0 - d - (double)j / n;
-                if (j > 0)
-                {
-                    double y = Math.Log((double)(n - j + 1) / j) - compensation;
-                    double sumSoFar = logBinom + y;
-                    compensation = sumSoFar - logBinom - y;
-                    logBinom = sumSoFar;
-                }
-                if (upper <= 0)
-                {
-                    if (n - j == 0)
-                        upper = 1; // 0^0
-                    else
-                        continue;
-                }
-                double lower = d + (double)j / n;
-                double logTerm = logBinom + (j - 1) * Math.Log(lower) + (n - j) * Math.Log(upper);
-                if (pass == 0)
-                    maxLog = Math.Max(maxLog, logTerm);
+                double y = Math.Log((double)(n - j + 1) / j) - compensation;
+                double sumSoFar = logBinom + y;
+                compensation = sumSoFar - logBinom - y;
+                logBinom = sumSoFar;
+            }
+            if (upper <= 0)
+            {
+                if (n - j == 0)
+                    upper = 1; // 0^0
                 else
-                    sum += Math.Exp(logTerm - maxLog);
+                    continue;
+            }
+            double lower = d + (double)j / n;
+            double logTerm = logBinom + (j - 1) * Math.Log(lower) + (n - j) * Math.Log(upper);
+            if (logTerm > maxLog)
+            {
+                sum = sum * Math.Exp(maxLog - logTerm) + 1.0;
+                maxLog = logTerm;
+            }
+            else
+            {
+                sum += Math.Exp(logTerm - maxLog);
             }
         }
         double logP = logD + maxLog + Math.Log(sum);
@@ -330,14 +332,17 @@ public static class KolmogorovDistribution
                 powers[0] = 1.0;
                 for (int i = 1; i <= n; i++)
                     powers[i] = powers[i - 1] * delta / i; // delta^i / i!
-                for (int c = low; c <= n; c++)
+                // Counts above the next upper bound (ju − 1) are cut at that breakpoint anyway: never compute them.
+                int high = Math.Min(n, ju - 1);
+                for (int c = low; c <= high; c++)
                 {
                     double s = 0;
                     for (int kk = low; kk <= c; kk++)
                         s += v[kk] * powers[c - kk];
                     next[c] = s;
                 }
-                Array.Copy(next, low, v, low, n + 1 - low);
+                if (high >= low)
+                    Array.Copy(next, low, v, low, high + 1 - low);
                 position = target;
             }
             if (final)

@@ -116,24 +116,21 @@ public static class RankTests
             var current = new Dictionary<long, double>[m + 1];
             for (int vv = 0; vv <= m; vv++)
             {
+                long step = a * vv - b * uu;
+                step *= step;
                 var table = new Dictionary<long, double>();
                 if (uu == 0 && vv == 0)
                 {
-                    table[0] = 1;
+                    table[step] = 1;
                 }
                 else
                 {
                     if (uu > 0)
-                        Merge(table, previous[vv]);
+                        Merge(table, previous[vv], step);
                     if (vv > 0)
-                        Merge(table, current[vv - 1]);
+                        Merge(table, current[vv - 1], step);
                 }
-                long step = a * vv - b * uu;
-                step *= step;
-                var shifted = new Dictionary<long, double>(table.Count);
-                foreach ((long key, double count) in table)
-                    shifted[key + step] = count;
-                current[vv] = shifted;
+                current[vv] = table;
             }
             previous = current;
         }
@@ -145,10 +142,13 @@ public static class RankTests
         }
         return hits / SpecialFunctions.Binomial(m + n, m);
 
-        static void Merge(Dictionary<long, double> into, Dictionary<long, double> from)
+        static void Merge(Dictionary<long, double> into, Dictionary<long, double> from, long step)
         {
             foreach ((long key, double count) in from)
-                into[key] = into.TryGetValue(key, out double c) ? c + count : count;
+            {
+                ref double slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(into, key + step, out _);
+                slot += count;
+            }
         }
     }
 

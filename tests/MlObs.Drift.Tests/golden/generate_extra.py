@@ -38,6 +38,9 @@ def add(kind, value, **args):
 for n in [1, 2, 3, 5, 10, 12, 30, 100, 140, 141, 200, 500, 1000, 5000, 20000, 100000, 200000]:
     for x in [0.001, 0.01, 0.02, 0.05, 0.08, 0.1, 0.2, 0.3, 0.45, 0.5, 0.6, 0.9, 0.99]:
         add("kstwo.sf", stats.kstwo.sf(x, n), n=n, x=x)
+for n in [7, 141, 1000, 100000, 150000]:
+    for x in [0.004, 0.01, 0.047, 0.125, 0.3]:
+        add("kstwo.cdf", stats.kstwo.cdf(x, n), n=n, x=x)
 for n in [1, 5, 50, 500, 2000, 100000]:
     for x in [0.001, 0.01, 0.1, 0.3, 0.7]:
         add("smirnov", special.smirnov(n, x), n=n, x=x)
