@@ -64,6 +64,15 @@ public sealed class EdgeCaseTests
     }
 
     [Fact]
+    public void Ks_AsymptoticOneVersusOne_IsNotNaN()
+    {
+        // scipy: round(1·1/2) = 0 and kstwo.sf(d, 0) is NaN; here the effective n is at least 1.
+        KsResult r = KolmogorovSmirnov.TwoSample([1.0], [-0.8], method: KsMethod.Asymptotic);
+        Assert.Equal(KolmogorovDistribution.Sf(1, 1.0), r.PValue);
+        Assert.False(double.IsNaN(r.PValue));
+    }
+
+    [Fact]
     public void Ks_AllTies_GiveZeroAndOne()
     {
         // scipy: ks_2samp([1, 1, 1], [1, 1]) = (0.0, 1.0, location 1.0, sign +1).

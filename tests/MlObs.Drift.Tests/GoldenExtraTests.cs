@@ -98,44 +98,44 @@ public sealed class GoldenExtraTests(ITestOutputHelper output)
                 checks.Add(("sf", value, KolmogorovDistribution.LimitSf(c.GetProperty("x").GetDouble())));
                 break;
             case "ks_2samp":
-            {
-                KsMethod method = c.GetProperty("method").GetString() switch
                 {
-                    "exact" => KsMethod.Exact,
-                    "asymp" => KsMethod.Asymptotic,
-                    _ => KsMethod.Auto,
-                };
-                KsResult result = KolmogorovSmirnov.TwoSample(a, b, alternative, method);
-                checks.Add(("statistic", c.GetProperty("statistic").GetDouble(), result.Statistic));
-                checks.Add(("pvalue", value, result.PValue));
-                checks.Add(("location", c.GetProperty("location").GetDouble(), result.StatisticLocation));
-                checks.Add(("sign", c.GetProperty("sign").GetInt32(), result.StatisticSign));
-                // The pre-sorted overload gives the same answer.
-                KsResult sorted = KolmogorovSmirnov.TwoSampleSorted(a.Order().ToArray(), b.Order().ToArray(), alternative, method);
-                checks.Add(("sorted pvalue", value, sorted.PValue));
-                break;
-            }
+                    KsMethod method = c.GetProperty("method").GetString() switch
+                    {
+                        "exact" => KsMethod.Exact,
+                        "asymp" => KsMethod.Asymptotic,
+                        _ => KsMethod.Auto,
+                    };
+                    KsResult result = KolmogorovSmirnov.TwoSample(a, b, alternative, method);
+                    checks.Add(("statistic", c.GetProperty("statistic").GetDouble(), result.Statistic));
+                    checks.Add(("pvalue", value, result.PValue));
+                    checks.Add(("location", c.GetProperty("location").GetDouble(), result.StatisticLocation));
+                    checks.Add(("sign", c.GetProperty("sign").GetInt32(), result.StatisticSign));
+                    // The pre-sorted overload gives the same answer.
+                    KsResult sorted = KolmogorovSmirnov.TwoSampleSorted(a.Order().ToArray(), b.Order().ToArray(), alternative, method);
+                    checks.Add(("sorted pvalue", value, sorted.PValue));
+                    break;
+                }
             case "mannwhitneyu":
-            {
-                RankTestResult result = RankTests.MannWhitneyU(a, b, alternative);
-                checks.Add(("statistic", c.GetProperty("statistic").GetDouble(), result.Statistic));
-                checks.Add(("pvalue", value, result.PValue));
-                break;
-            }
+                {
+                    RankTestResult result = RankTests.MannWhitneyU(a, b, alternative);
+                    checks.Add(("statistic", c.GetProperty("statistic").GetDouble(), result.Statistic));
+                    checks.Add(("pvalue", value, result.PValue));
+                    break;
+                }
             case "cvm":
-            {
-                RankTestResult result = RankTests.CramerVonMises(a, b);
-                checks.Add(("statistic", c.GetProperty("statistic").GetDouble(), result.Statistic));
-                checks.Add(("pvalue", value, result.PValue));
-                break;
-            }
+                {
+                    RankTestResult result = RankTests.CramerVonMises(a, b);
+                    checks.Add(("statistic", c.GetProperty("statistic").GetDouble(), result.Statistic));
+                    checks.Add(("pvalue", value, result.PValue));
+                    break;
+                }
             case "anderson_ksamp":
-            {
-                AndersonDarlingResult result = RankTests.AndersonDarling([a, b]);
-                checks.Add(("statistic", c.GetProperty("statistic").GetDouble(), result.Statistic));
-                checks.Add(("pvalue", value, result.PValue));
-                break;
-            }
+                {
+                    AndersonDarlingResult result = RankTests.AndersonDarling([a, b]);
+                    checks.Add(("statistic", c.GetProperty("statistic").GetDouble(), result.Statistic));
+                    checks.Add(("pvalue", value, result.PValue));
+                    break;
+                }
             case "wasserstein":
                 checks.Add(("distance", value, Distances.Wasserstein(a, b)));
                 checks.Add(("sorted", value, Distances.WassersteinSorted(a.Order().ToArray(), b.Order().ToArray())));
@@ -148,27 +148,27 @@ public sealed class GoldenExtraTests(ITestOutputHelper output)
                 checks.Add(("pvalue", value, TTest.Independent(a, b).PValue));
                 break;
             case "chi2_contingency":
-            {
-                double[][] rows = c.GetProperty("table").EnumerateArray()
-                    .Select(row => row.EnumerateArray().Select(e => e.GetDouble()).ToArray()).ToArray();
-                var table = new double[rows.Length, rows[0].Length];
-                for (int i = 0; i < rows.Length; i++)
-                    for (int j = 0; j < rows[0].Length; j++)
-                        table[i, j] = rows[i][j];
-                ChiSquareResult result = ChiSquare.Contingency(table, c.GetProperty("correction").GetBoolean());
-                checks.Add(("statistic", c.GetProperty("statistic").GetDouble(), result.Statistic));
-                checks.Add(("pvalue", value, result.PValue));
-                break;
-            }
+                {
+                    double[][] rows = c.GetProperty("table").EnumerateArray()
+                        .Select(row => row.EnumerateArray().Select(e => e.GetDouble()).ToArray()).ToArray();
+                    var table = new double[rows.Length, rows[0].Length];
+                    for (int i = 0; i < rows.Length; i++)
+                        for (int j = 0; j < rows[0].Length; j++)
+                            table[i, j] = rows[i][j];
+                    ChiSquareResult result = ChiSquare.Contingency(table, c.GetProperty("correction").GetBoolean());
+                    checks.Add(("statistic", c.GetProperty("statistic").GetDouble(), result.Statistic));
+                    checks.Add(("pvalue", value, result.PValue));
+                    break;
+                }
             case "chisquare":
-            {
-                double[] observed = c.GetProperty("observed").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-                double[] expected = c.GetProperty("expected").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-                ChiSquareResult result = ChiSquare.GoodnessOfFit(observed, expected);
-                checks.Add(("statistic", c.GetProperty("statistic").GetDouble(), result.Statistic));
-                checks.Add(("pvalue", value, result.PValue));
-                break;
-            }
+                {
+                    double[] observed = c.GetProperty("observed").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+                    double[] expected = c.GetProperty("expected").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+                    ChiSquareResult result = ChiSquare.GoodnessOfFit(observed, expected);
+                    checks.Add(("statistic", c.GetProperty("statistic").GetDouble(), result.Statistic));
+                    checks.Add(("pvalue", value, result.PValue));
+                    break;
+                }
             default:
                 throw new InvalidOperationException($"unknown golden kind '{kind}'");
         }

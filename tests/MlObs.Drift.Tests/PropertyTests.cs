@@ -138,10 +138,10 @@ public sealed class PropertyTests
         {
             (double[] p, double[] q) = t;
             double pq = Divergences.JensenShannonDistance(p, q);
-            Assert.Equal(pq, Divergences.JensenShannonDistance(q, p), 14);
+            Assert.Equal(pq, Divergences.JensenShannonDistance(q, p), 12);
             Assert.InRange(pq, 0.0, 1.0 + 1e-15);
             Assert.InRange(Divergences.JensenShannonDistance(p, q, Math.E), 0.0, Math.Sqrt(Math.Log(2)) + 1e-15);
-            Assert.Equal(pq * pq, Divergences.JensenShannonDivergence(p, q), 14);
+            Assert.Equal(pq * pq, Divergences.JensenShannonDivergence(p, q), 12);
         }, iter: 500);
 
     [Fact]

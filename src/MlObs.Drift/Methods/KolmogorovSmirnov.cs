@@ -184,7 +184,10 @@ public static class KolmogorovSmirnov
         return (Math.Clamp(p, 0, 1), method, d);
     }
 
-    /// <summary>The asymptotic p-value: kstwo.sf(d, round(n₁n₂/(n₁+n₂))) two-sided, Hodges' eq. 5.3 one-sided.</summary>
+    /// <summary>
+    /// The asymptotic p-value: kstwo.sf(d, round(n₁n₂/(n₁+n₂))) two-sided (round half to even, at least 1), Hodges' eq. 5.3
+    /// one-sided.
+    /// </summary>
     /// <param name="n1">The first sample size.</param>
     /// <param name="n2">The second sample size.</param>
     /// <param name="d">The observed statistic.</param>
@@ -197,7 +200,9 @@ public static class KolmogorovSmirnov
         double p;
         if (alternative == Alternative.TwoSided)
         {
-            p = KolmogorovDistribution.Sf((int)Math.Round(en, MidpointRounding.ToEven), d);
+            // round(0.5) = 0 when n₁ = n₂ = 1, where scipy returns NaN; this library uses n = 1 instead (never NaN).
+            int effective = Math.Max(1, (int)Math.Round(en, MidpointRounding.ToEven));
+            p = KolmogorovDistribution.Sf(effective, d);
         }
         else
         {
