@@ -40,7 +40,7 @@ public sealed class LokiGoldenTests
     {
         using var dir = Golden.CharmDir();
         var golden = Golden.Load("golden/produce-loki-forwarder.out.json");
-        var ctx = new Context<ForwarderCharm>(f => new ForwarderCharm(f), dir.Path);
+        var ctx = new Context<ForwarderCharm>(f => new ForwarderCharm(f), dir.Path, new ContextOptions { ApplicationName = "myapp" });
         var relation = LokiRelation(GoldenLokiUnits());
 
         var after = ctx.Run(ctx.On.RelationChanged(relation), State(relation));
@@ -73,7 +73,7 @@ public sealed class LokiGoldenTests
     public void LogForwarder_GoneLokiUnit_IsDisabledAsRemoved()
     {
         using var dir = Golden.CharmDir();
-        var ctx = new Context<ForwarderCharm>(f => new ForwarderCharm(f), dir.Path);
+        var ctx = new Context<ForwarderCharm>(f => new ForwarderCharm(f), dir.Path, new ContextOptions { ApplicationName = "myapp" });
         var relation = LokiRelation(GoldenLokiUnits());
         var after = ctx.Run(ctx.On.RelationChanged(relation), State(relation));
 
@@ -91,7 +91,7 @@ public sealed class LokiGoldenTests
     public void LogForwarder_BeforeJuju34_AddsNoLayer()
     {
         using var dir = Golden.CharmDir();
-        var ctx = new Context<ForwarderCharm>(f => new ForwarderCharm(f), dir.Path, new ContextOptions { JujuVersion = "3.3.6" });
+        var ctx = new Context<ForwarderCharm>(f => new ForwarderCharm(f), dir.Path, new ContextOptions { ApplicationName = "myapp", JujuVersion = "3.3.6" });
         var relation = LokiRelation(GoldenLokiUnits());
 
         var after = ctx.Run(ctx.On.RelationChanged(relation), State(relation));
@@ -104,7 +104,7 @@ public sealed class LokiGoldenTests
     public void LogForwarder_ContainerThatCannotConnect_IsLeftAlone()
     {
         using var dir = Golden.CharmDir();
-        var ctx = new Context<ForwarderCharm>(f => new ForwarderCharm(f), dir.Path);
+        var ctx = new Context<ForwarderCharm>(f => new ForwarderCharm(f), dir.Path, new ContextOptions { ApplicationName = "myapp" });
         var relation = LokiRelation(GoldenLokiUnits());
 
         var after = ctx.Run(ctx.On.RelationChanged(relation), State(relation, new ContainerState { Name = "workload", CanConnect = false }));
@@ -132,7 +132,7 @@ public sealed class LokiGoldenTests
     {
         using var dir = Golden.CharmDir();
         IReadOnlyList<LokiEndpoint> seen = [];
-        var ctx = new Context<LokiConsumerCharm>(f => new LokiConsumerCharm(f, e => seen = e), dir.Path);
+        var ctx = new Context<LokiConsumerCharm>(f => new LokiConsumerCharm(f, e => seen = e), dir.Path, new ContextOptions { ApplicationName = "myapp" });
         var relation = LokiRelation(GoldenLokiUnits());
 
         var after = ctx.Run(ctx.On.RelationJoined(relation), State(relation));

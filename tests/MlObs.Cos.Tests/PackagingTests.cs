@@ -12,7 +12,7 @@ public sealed class PackagingTests
     {
         using var dir = Golden.CharmDir(withRules: false);
         Golden.CopyDir(Path.Combine(Golden.CosDir, "charm", "src", "prometheus_alert_rules"), Path.Combine(dir.Path, "prometheus_alert_rules"));
-        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, []), dir.Path, new ContextOptions { UnitNumber = 1 });
+        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, []), dir.Path, new ContextOptions { ApplicationName = "myapp", UnitNumber = 1 });
         var relation = PrometheusGoldenTests.PrometheusRelation();
 
         var after = ctx.Run(ctx.On.RelationJoined(relation), PrometheusGoldenTests.State(relation));
@@ -25,7 +25,7 @@ public sealed class PackagingTests
     public void PrometheusRulesProvider_WritesRulesWithoutTopology_SortedKeys()
     {
         using var dir = Golden.CharmDir();
-        var ctx = new Context<RulesOnlyCharm>(f => new RulesOnlyCharm(f), dir.Path);
+        var ctx = new Context<RulesOnlyCharm>(f => new RulesOnlyCharm(f), dir.Path, new ContextOptions { ApplicationName = "myapp" });
         var relation = PrometheusGoldenTests.PrometheusRelation();
 
         var after = ctx.Run(ctx.On.RelationJoined(relation), PrometheusGoldenTests.State(relation));

@@ -41,7 +41,7 @@ public sealed class PrometheusGoldenTests
     {
         using var dir = Golden.CharmDir();
         var golden = Golden.Load("golden/produce-prometheus.out.json");
-        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, GoldenJobs()), dir.Path, new ContextOptions { UnitNumber = 1 });
+        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, GoldenJobs()), dir.Path, new ContextOptions { ApplicationName = "myapp", UnitNumber = 1 });
         var relation = PrometheusRelation();
 
         var after = ctx.Run(ctx.On.RelationJoined(relation), State(relation));
@@ -58,8 +58,7 @@ public sealed class PrometheusGoldenTests
         var unit = after.GetRelation(0)!.LocalUnitData;
         foreach (var (key, value) in Golden.Strings(golden["unit databag"]))
         {
-            // The harness names the application after the charm (my-charm/1, not myapp/1).
-            Assert.Equal(key == "prometheus_scrape_unit_name" ? "my-charm/1" : value, unit[key]);
+            Assert.Equal(value, unit[key]);
         }
 
         Assert.False(unit.ContainsKey("prometheus_scrape_unit_path"));
@@ -70,7 +69,7 @@ public sealed class PrometheusGoldenTests
     public void Provider_AlertRules_PassPromtool()
     {
         using var dir = Golden.CharmDir();
-        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, GoldenJobs()), dir.Path, new ContextOptions { UnitNumber = 1 });
+        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, GoldenJobs()), dir.Path, new ContextOptions { ApplicationName = "myapp", UnitNumber = 1 });
         var relation = PrometheusRelation();
         var after = ctx.Run(ctx.On.RelationJoined(relation), State(relation));
 
@@ -82,7 +81,7 @@ public sealed class PrometheusGoldenTests
     public void Provider_SecondRunWithSameData_WritesNothing()
     {
         using var dir = Golden.CharmDir();
-        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, GoldenJobs()), dir.Path, new ContextOptions { UnitNumber = 1 });
+        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, GoldenJobs()), dir.Path, new ContextOptions { ApplicationName = "myapp", UnitNumber = 1 });
         var relation = PrometheusRelation();
         var after = ctx.Run(ctx.On.RelationJoined(relation), State(relation));
 
@@ -99,7 +98,7 @@ public sealed class PrometheusGoldenTests
     public void Provider_NonLeader_WritesOnlyItsUnitDatabag()
     {
         using var dir = Golden.CharmDir();
-        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, GoldenJobs()), dir.Path, new ContextOptions { UnitNumber = 1 });
+        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, GoldenJobs()), dir.Path, new ContextOptions { ApplicationName = "myapp", UnitNumber = 1 });
         var relation = PrometheusRelation();
 
         var after = ctx.Run(ctx.On.RelationJoined(relation), State(relation, leader: false));
@@ -112,7 +111,7 @@ public sealed class PrometheusGoldenTests
     public void Provider_WithExternalUrl_PublishesItsHostAndPath()
     {
         using var dir = Golden.CharmDir();
-        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, GoldenJobs(), () => "https://Ingress.Example.com:8443/dev-model-myapp-1"), dir.Path, new ContextOptions { UnitNumber = 1 });
+        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, GoldenJobs(), () => "https://Ingress.Example.com:8443/dev-model-myapp-1"), dir.Path, new ContextOptions { ApplicationName = "myapp", UnitNumber = 1 });
         var relation = PrometheusRelation();
 
         var after = ctx.Run(ctx.On.UpdateStatus(), State(relation));

@@ -84,7 +84,7 @@ public sealed class RobustnessTests
     public void Provider_BadOrComplainingEvent_IsLoggedAndBlocks(string eventValue, string status)
     {
         using var dir = Golden.CharmDir();
-        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, []), dir.Path, new ContextOptions { UnitNumber = 1 });
+        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, []), dir.Path, new ContextOptions { ApplicationName = "myapp", UnitNumber = 1 });
         var relation = PrometheusGoldenTests.PrometheusRelation() with
         {
             RemoteAppData = new Dictionary<string, string> { ["event"] = eventValue },
@@ -102,7 +102,7 @@ public sealed class RobustnessTests
     public void Provider_EmptyEvent_AddsNoStatus()
     {
         using var dir = Golden.CharmDir();
-        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, []), dir.Path, new ContextOptions { UnitNumber = 1 });
+        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, []), dir.Path, new ContextOptions { ApplicationName = "myapp", UnitNumber = 1 });
         var relation = PrometheusGoldenTests.PrometheusRelation() with { RemoteAppData = new Dictionary<string, string> { ["event"] = "{}" } };
 
         var after = ctx.Run(ctx.On.UpdateStatus(), PrometheusGoldenTests.State(relation));
@@ -114,7 +114,7 @@ public sealed class RobustnessTests
     public void Provider_NoJobs_PublishesTheDefaultJob()
     {
         using var dir = Golden.CharmDir(withRules: false);
-        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, []), dir.Path, new ContextOptions { UnitNumber = 1 });
+        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, []), dir.Path, new ContextOptions { ApplicationName = "myapp", UnitNumber = 1 });
         var relation = PrometheusGoldenTests.PrometheusRelation();
 
         var after = ctx.Run(ctx.On.RelationJoined(relation), PrometheusGoldenTests.State(relation));
@@ -133,7 +133,7 @@ public sealed class RobustnessTests
     {
         using var dir = Golden.CharmDir();
         IReadOnlyList<LokiEndpoint> seen = [];
-        var ctx = new Context<LokiConsumerCharm>(f => new LokiConsumerCharm(f, e => seen = e), dir.Path);
+        var ctx = new Context<LokiConsumerCharm>(f => new LokiConsumerCharm(f, e => seen = e), dir.Path, new ContextOptions { ApplicationName = "myapp" });
         var bad = new Dictionary<string, string>(RelationState.DefaultUnitData);
         if (endpoint is not null)
         {
@@ -161,7 +161,7 @@ public sealed class RobustnessTests
     public void LogForwarder_RelationWithABadUnit_IsNotForwardedTo()
     {
         using var dir = Golden.CharmDir();
-        var ctx = new Context<ForwarderCharm>(f => new ForwarderCharm(f), dir.Path);
+        var ctx = new Context<ForwarderCharm>(f => new ForwarderCharm(f), dir.Path, new ContextOptions { ApplicationName = "myapp" });
         var relation = LokiGoldenTests.LokiRelation(new Dictionary<int, IReadOnlyDictionary<string, string>>
         {
             [0] = new Dictionary<string, string>(RelationState.DefaultUnitData) { ["endpoint"] = "{\"url\": \"http://loki-0:3100/loki/api/v1/push\"}" },
@@ -178,7 +178,7 @@ public sealed class RobustnessTests
     public void Loki_InvalidEventFromLoki_IsLoggedAndBlocks()
     {
         using var dir = Golden.CharmDir();
-        var ctx = new Context<LokiConsumerCharm>(f => new LokiConsumerCharm(f, _ => { }), dir.Path);
+        var ctx = new Context<LokiConsumerCharm>(f => new LokiConsumerCharm(f, _ => { }), dir.Path, new ContextOptions { ApplicationName = "myapp" });
         var relation = LokiGoldenTests.LokiRelation(new Dictionary<int, IReadOnlyDictionary<string, string>>
         {
             [0] = new Dictionary<string, string>(RelationState.DefaultUnitData) { ["endpoint"] = "{\"url\": \"http://loki-0:3100/loki/api/v1/push\"}" },

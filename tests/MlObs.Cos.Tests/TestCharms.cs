@@ -9,7 +9,7 @@ namespace MlObs.Cos.Tests;
 
 internal sealed class MetricsCharm : CharmBase
 {
-    public MetricsCharm(Framework framework, IReadOnlyList<JsonObject> jobs, Func<string?>? externalUrl = null, JujuTopology? topology = null)
+    public MetricsCharm(Framework framework, IReadOnlyList<JsonObject> jobs, Func<string?>? externalUrl = null)
         : base(framework)
     {
         Metrics = new MetricsEndpointProvider(this, new MetricsEndpointOptions
@@ -17,7 +17,6 @@ internal sealed class MetricsCharm : CharmBase
             Jobs = jobs,
             Fqdn = () => "myapp-1.myapp-endpoints.dev-model.svc.cluster.local",
             ExternalUrl = externalUrl,
-            TopologyOverride = topology ?? Golden.Topology,
         });
     }
 
@@ -29,7 +28,7 @@ internal sealed class ForwarderCharm : CharmBase
     public ForwarderCharm(Framework framework)
         : base(framework)
     {
-        _ = new LogForwarder(this, new LogForwarderOptions { TopologyOverride = Golden.Topology with { Unit = "myapp/0" } });
+        _ = new LogForwarder(this);
     }
 }
 
@@ -38,7 +37,7 @@ internal sealed class LokiConsumerCharm : CharmBase
     public LokiConsumerCharm(Framework framework, Action<IReadOnlyList<LokiEndpoint>> seen)
         : base(framework)
     {
-        var loki = new LokiPushApiConsumer(this, new LokiPushApiConsumerOptions { TopologyOverride = Golden.Topology with { Unit = "myapp/0" } });
+        var loki = new LokiPushApiConsumer(this);
         On.Relation("logging").Changed.Observe(async (e, ct) => seen(await loki.GetEndpointsAsync(ct)));
     }
 }

@@ -31,9 +31,6 @@ public abstract record LokiRequirerOptions
 
     /// <summary>Label injection for rule expressions (e.g. MlObs.Cos.Rules.LogQl.InjectLabelMatchers); null = none, as the Python library without cos-tool.</summary>
     public Func<string, IReadOnlyList<KeyValuePair<string, string>>, string>? ExpressionTransform { get; init; }
-
-    /// <summary>Replaces the unit's own topology (tests whose harness cannot name the application).</summary>
-    internal JujuTopology? TopologyOverride { get; init; }
 }
 
 /// <summary>One Loki unit's push endpoint.</summary>
@@ -59,7 +56,7 @@ internal sealed class LokiRequirer
 
     public string Endpoint => _options.RelationName;
 
-    public JujuTopology Topology => _options.TopologyOverride ?? JujuTopology.From(_charm.Model);
+    public JujuTopology Topology => JujuTopology.From(_charm.Model);
 
     public AlertRules BuildAlertRules()
     {

@@ -107,9 +107,6 @@ public sealed record MetricsEndpointOptions
 
     /// <summary>Label injection for rule expressions (e.g. MlObs.Cos.Rules.PromQl.InjectLabelMatchers); null = none, as the Python library without cos-tool.</summary>
     public Func<string, IReadOnlyList<KeyValuePair<string, string>>, string>? ExpressionTransform { get; init; }
-
-    /// <summary>Replaces the unit's own topology (tests whose harness cannot name the application).</summary>
-    internal JujuTopology? TopologyOverride { get; init; }
 }
 
 /// <summary>
@@ -153,7 +150,7 @@ public sealed class MetricsEndpointProvider
     }
 
     /// <summary>The topology published in <c>scrape_metadata</c>.</summary>
-    public JujuTopology Topology => _options.TopologyOverride ?? JujuTopology.From(_charm.Model);
+    public JujuTopology Topology => JujuTopology.From(_charm.Model);
 
     /// <summary>
     /// Publishes everything now: the unit address on every relation and, on the leader,
