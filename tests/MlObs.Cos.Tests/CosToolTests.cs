@@ -5,7 +5,6 @@ using MlObs.Cos.GrafanaDashboard;
 using MlObs.Cos.LokiPushApi;
 using MlObs.Cos.PrometheusScrape;
 using MlObs.Cos.Rules;
-using MlObs.Cos.Tests.GrafanaDashboard;
 using Xunit;
 
 namespace MlObs.Cos.Tests;
@@ -48,7 +47,7 @@ public sealed class CosToolTests
     [Fact]
     public void Dashboard_WithInjection_FiltersPrometheusPanelsByTheTopologyDropdowns()
     {
-        var input = GoldenFiles.Json("consume-grafana.json")["app"]!["dashboards"]!.GetValue<string>();
+        var input = Golden.Load("consume-grafana.json")["app"]!["dashboards"]!.GetValue<string>();
 
         var result = GrafanaDashboardRenderer.Render(input, 1, new GrafanaRenderOptions
         {

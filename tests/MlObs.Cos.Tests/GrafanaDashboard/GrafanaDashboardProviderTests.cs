@@ -31,7 +31,7 @@ public sealed class GrafanaDashboardProviderTests : IDisposable
         _charmDir = Directory.CreateTempSubdirectory("mlobs-grafana-").FullName;
         File.WriteAllText(Path.Combine(_charmDir, "charmcraft.yaml"), Metadata);
         var dashboards = Directory.CreateDirectory(Path.Combine(_charmDir, "src", "grafana_dashboards")).FullName;
-        File.Copy(Path.Combine(GoldenFiles.CosDir, "charm", "src", "grafana_dashboards", "overview.json"), Path.Combine(dashboards, "overview.json"));
+        File.Copy(Path.Combine(Golden.CosDir, "charm", "src", "grafana_dashboards", "overview.json"), Path.Combine(dashboards, "overview.json"));
     }
 
     private static RelationState Grafana => RelationState.Regular("grafana-dashboard", 1, "grafana");
@@ -78,7 +78,7 @@ public sealed class GrafanaDashboardProviderTests : IDisposable
     [Fact]
     public void DashboardsValue_IsByteForByteThePythonLibrarysForTheSameTopology()
     {
-        var golden = GoldenFiles.Json("golden/produce-grafana.out.json")["app databag"]!["dashboards"]!.GetValue<string>();
+        var golden = Golden.Load("golden/produce-grafana.out.json")["app databag"]!["dashboards"]!.GetValue<string>();
         var goldenUuid = JsonNode.Parse(golden)!["uuid"]!.GetValue<string>();
         var scan = DashboardTemplates.Scan(Path.Combine(_charmDir, "src", "grafana_dashboards"), _charmDir, "my-charm");
         var topology = DashboardTemplates.Topology("dev-model", ModelUuid, "myapp", "myapp/0");
@@ -264,7 +264,7 @@ public sealed class GrafanaDashboardProviderTests : IDisposable
     [Fact]
     public void TemplatesWrittenByPython_AreKeptWhenEqual()
     {
-        var golden = GoldenFiles.Json("golden/produce-grafana.out.json")["app databag"]!["dashboards"]!.GetValue<string>();
+        var golden = Golden.Load("golden/produce-grafana.out.json")["app databag"]!["dashboards"]!.GetValue<string>();
         var ctx = NewContext();
         var state = Leader with { Relations = [Grafana with { LocalAppData = new Dictionary<string, string> { ["dashboards"] = golden } }] };
 

@@ -15,8 +15,8 @@ public sealed class GrafanaDashboardRendererTests
     [Fact]
     public void ConsumeGolden_DerivesTheDashboardGrafanaK8sProvisions()
     {
-        var input = GoldenFiles.Json("consume-grafana.json")["app"]!["dashboards"]!.GetValue<string>();
-        var golden = GoldenFiles.Json("golden/consume-grafana.out.json")["dashboards (GrafanaDashboardConsumer.dashboards, after dedupe by uid)"]!.AsArray().Single()!;
+        var input = Golden.Load("consume-grafana.json")["app"]!["dashboards"]!.GetValue<string>();
+        var golden = Golden.Load("golden/consume-grafana.out.json")["dashboards (GrafanaDashboardConsumer.dashboards, after dedupe by uid)"]!.AsArray().Single()!;
 
         // The golden ran without a label-injecting cos-tool: no injection here either.
         var result = GrafanaDashboardRenderer.Render(input, 1, NoInjection);
@@ -51,7 +51,7 @@ public sealed class GrafanaDashboardRendererTests
     [Fact]
     public void ProduceGolden_KeepsThePath40Uid_AndTheCharmTag()
     {
-        var input = GoldenFiles.Json("golden/produce-grafana.out.json")["app databag"]!["dashboards"]!.GetValue<string>();
+        var input = Golden.Load("golden/produce-grafana.out.json")["app databag"]!["dashboards"]!.GetValue<string>();
 
         var dashboard = Assert.Single(GrafanaDashboardRenderer.Render(input, 3, NoInjection).Dashboards);
 

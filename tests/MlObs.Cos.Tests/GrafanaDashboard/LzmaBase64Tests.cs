@@ -137,7 +137,7 @@ public sealed class LzmaBase64Tests
 
     internal static JsonObject GoldenTemplate()
     {
-        var databag = GoldenFiles.Json("golden/produce-grafana.out.json")["app databag"]!["dashboards"]!.GetValue<string>();
+        var databag = Golden.Load("golden/produce-grafana.out.json")["app databag"]!["dashboards"]!.GetValue<string>();
         return JsonNode.Parse(databag)!["templates"]!["file:overview"]!.AsObject();
     }
 
