@@ -140,15 +140,10 @@ public sealed class Context<TCharm>
         });
 
         var socketDir = Directory.CreateTempSubdirectory("mlobs-ctx-").FullName;
-        var containers = new List<WorkloadContainer>();
         try
         {
-            foreach (var container in state.Containers)
-            {
-                containers.Add(await WorkloadContainer.StartAsync(
-                    container, Path.Combine(socketDir, $"{container.Name}.socket"), _options.TimeProvider, cancellationToken).ConfigureAwait(false));
-            }
-
+            await using var containers = await WorkloadContainers.StartAsync(
+                state.Containers, name => Path.Combine(socketDir, $"{name}.socket"), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             var environment = HookEnvironment.Build(Meta, state, @event, new HookSite(
                 _charmDir, agent.UnitName, _options.JujuVersion, "in-process", string.Empty, null, agent.ActionId ?? UnitAgent.DefaultActionId));
             var observer = new DispatchObserver();
@@ -161,15 +156,14 @@ public sealed class Context<TCharm>
                     Runner = new AgentRunner(agent, _charmDir),
                     TimeProvider = _options.TimeProvider,
                     Stderr = stderr,
-                    PebbleSocketPath = name => containers.FirstOrDefault(c => c.Name == name)?.SocketPath
-                        ?? Path.Combine(socketDir, $"{name}.socket"),
+                    PebbleSocketPath = name => containers.SocketPath(name) ?? Path.Combine(socketDir, $"{name}.socket"),
                     Observer = observer,
                 },
                 cancellationToken).ConfigureAwait(false);
 
             Last = agent.Records;
             EmittedEvents = observer.Emitted;
-            ExecHistory = containers.Where(c => c.ExecHistory.Count > 0).ToDictionary(c => c.Name, c => c.ExecHistory, StringComparer.Ordinal);
+            ExecHistory = containers.ExecHistory;
             if (exitCode != 0)
             {
                 throw new UncaughtCharmException(
@@ -179,7 +173,7 @@ public sealed class Context<TCharm>
                     observer.Uncaught);
             }
 
-            var after = agent.Commit() with { Containers = [.. containers.Select(c => c.Capture())] };
+            var after = agent.Commit() with { Containers = containers.Capture() };
             if (Last.ActionFailure is { } failure)
             {
                 throw new ActionFailedException(failure, after);
@@ -189,11 +183,6 @@ public sealed class Context<TCharm>
         }
         finally
         {
-            foreach (var container in containers)
-            {
-                await container.DisposeAsync().ConfigureAwait(false);
-            }
-
             Directory.Delete(socketDir, recursive: true);
         }
     }

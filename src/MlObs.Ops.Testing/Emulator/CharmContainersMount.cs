@@ -39,7 +39,7 @@ internal sealed class CharmContainersMount : IAsyncDisposable
             return (null, "a private mount namespace needs Linux");
         }
 
-        if (Environment.UserName != "root" && !IsRoot())
+        if (!IsRoot())
         {
             return (null, "a private mount namespace needs root (run the emulator as root)");
         }

@@ -215,17 +215,14 @@ public static class CharmRunner
 
         WarmUp(meta, options, server);
         var charmRoot = Path.Combine(runDir, "charm");
-        var containers = new List<WorkloadContainer>();
+        await using var containers = await WorkloadContainers.StartAsync(
+            options.State.Containers,
+            name => Path.Combine(Directory.CreateDirectory(Path.Combine(charmRoot, "containers", name)).FullName, "pebble.socket"),
+            options.TimeProvider,
+            cancellationToken).ConfigureAwait(false);
         CharmContainersMount? mount = null;
         try
         {
-            foreach (var container in options.State.Containers)
-            {
-                var socketDir = Directory.CreateDirectory(Path.Combine(charmRoot, "containers", container.Name)).FullName;
-                containers.Add(await WorkloadContainer.StartAsync(
-                    container, Path.Combine(socketDir, "pebble.socket"), options.TimeProvider, cancellationToken).ConfigureAwait(false));
-            }
-
             if (options.State.Containers.Any(c => c.CanConnect))
             {
                 (mount, var whyNot) = await CharmContainersMount.TryCreateAsync(charmRoot, cancellationToken).ConfigureAwait(false);
@@ -262,7 +259,7 @@ public static class CharmRunner
 
             clock.Stop();
             var state = process.ExitCode == 0 ? agent.Commit() : agent.Abandon();
-            state = state with { Containers = [.. containers.Select(c => c.Capture())] };
+            state = state with { Containers = containers.Capture() };
             return new CharmRunResult
             {
                 State = state,
@@ -271,7 +268,7 @@ public static class CharmRunner
                 Stdout = process.Stdout,
                 Stderr = process.Stderr,
                 DispatchSeconds = clock.Elapsed.TotalSeconds,
-                ExecHistory = containers.Where(c => c.ExecHistory.Count > 0).ToDictionary(c => c.Name, c => c.ExecHistory, StringComparer.Ordinal),
+                ExecHistory = containers.ExecHistory,
                 Warnings = warnings,
             };
         }
@@ -280,11 +277,6 @@ public static class CharmRunner
             if (mount is not null)
             {
                 await mount.DisposeAsync().ConfigureAwait(false);
-            }
-
-            foreach (var container in containers)
-            {
-                await container.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

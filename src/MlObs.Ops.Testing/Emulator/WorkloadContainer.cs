@@ -197,3 +197,66 @@ public sealed class WorkloadContainer : IAsyncDisposable
         _ => CheckStatus.Inactive,
     };
 }
+
+/// <summary>Every container of a run, each a <see cref="WorkloadContainer"/>: started together, read back together, stopped together.</summary>
+public sealed class WorkloadContainers : IAsyncDisposable
+{
+    private readonly List<WorkloadContainer> _containers;
+
+    private WorkloadContainers(List<WorkloadContainer> containers)
+    {
+        _containers = containers;
+    }
+
+    /// <summary>Starts a container for each of <paramref name="containers"/>, in order; on failure the ones started are stopped.</summary>
+    /// <param name="containers">The containers of the input state.</param>
+    /// <param name="socketPathFor">Where the Pebble socket of a container goes (its directory must exist).</param>
+    /// <param name="timeProvider">The clock of notices and changes.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running containers.</returns>
+    /// <exception cref="InconsistentStateException">A container's state cannot be served.</exception>
+    public static async Task<WorkloadContainers> StartAsync(
+        IEnumerable<ContainerState> containers, Func<string, string> socketPathFor, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(containers);
+        ArgumentNullException.ThrowIfNull(socketPathFor);
+        var group = new WorkloadContainers([]);
+        try
+        {
+            foreach (var container in containers)
+            {
+                group._containers.Add(await WorkloadContainer.StartAsync(container, socketPathFor(container.Name), timeProvider, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        catch
+        {
+            await group.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return group;
+    }
+
+    /// <summary>The socket of container <paramref name="name"/>, or null when the state has no such container.</summary>
+    /// <param name="name">The container name.</param>
+    /// <returns>The socket path.</returns>
+    public string? SocketPath(string name) => _containers.Find(c => c.Name == name)?.SocketPath;
+
+    /// <summary>The containers after the hook, in input order (see <see cref="WorkloadContainer.Capture"/>).</summary>
+    /// <returns>The output container states.</returns>
+    public IReadOnlyList<ContainerState> Capture() => [.. _containers.Select(c => c.Capture())];
+
+    /// <summary>The commands run in each container that ran any, by container name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ExecRequest>> ExecHistory =>
+        _containers.Where(c => c.ExecHistory.Count > 0).ToDictionary(c => c.Name, c => c.ExecHistory, StringComparer.Ordinal);
+
+    /// <summary>Stops every container.</summary>
+    /// <returns>A task that completes when all have stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var container in _containers)
+        {
+            await container.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
