@@ -4,7 +4,7 @@ namespace MlObs.Drift.Reports;
 
 /// <summary>
 /// The result of comparing a window with a reference profile: one <see cref="ColumnDrift"/> per column and the dataset verdict.
-/// Written as JSON by <see cref="DriftReportJson"/> (schema: <c>docs/drift-report.schema.json</c>); the same object is what
+/// Written as JSON by <c>DriftReportJson</c> (schema: <c>docs/drift-report.schema.json</c>); the same object is what
 /// <c>mlobs drift compare</c> prints and what the drift monitor's report endpoint returns.
 /// </summary>
 /// <param name="Preset">The preset that chose methods and thresholds ("mlobs" or "evidently").</param>
