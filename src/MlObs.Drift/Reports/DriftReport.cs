@@ -76,7 +76,7 @@ public sealed record ColumnDrift(
     /// <summary>Why the status is not "ok", or a note on how the value was obtained; null when there is nothing to say.</summary>
     public string? Message { get; init; }
 
-    /// <summary>How the drift decision reads, for example "p_value <= threshold" or "statistic >= threshold".</summary>
+    /// <summary>How the drift decision reads, for example "p_value &lt;= threshold" or "statistic >= threshold".</summary>
     public string? DriftRule { get; init; }
 
     /// <summary>Where the threshold came from: "fixed" (the method default), "calibrated" (reference chunks) or "override".</summary>
@@ -139,7 +139,7 @@ public sealed record CategoryCount(string Value, long Count);
 /// Reference and window shares on the same bins: numeric columns use the reference bins (with the two overflow bins), categorical
 /// ones the reference categories plus one bin for unseen values.
 /// </summary>
-/// <param name="Labels">One label per bin ("[0.1, 0.5)", "< 0.1", "red", "(unseen)").</param>
+/// <param name="Labels">One label per bin ("[0.1, 0.5)", "&lt; 0.1", "red", "(unseen)").</param>
 /// <param name="Edges">For numeric columns the interior edges (Labels.Count − 1 values); null for categories.</param>
 /// <param name="Reference">The reference share of each bin (sums to 1).</param>
 /// <param name="Current">The window share of each bin (sums to 1, or all 0 when the window is empty).</param>
