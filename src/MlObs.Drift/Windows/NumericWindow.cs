@@ -1,0 +1,182 @@
+using MlObs.Drift.Data;
+using MlObs.Drift.Profiles;
+
+namespace MlObs.Drift.Windows;
+
+/// <summary>
+/// Window state of a numerical or datetime column: counts on the reference's fine bins, the distance of values beyond the
+/// reference range (which makes the Wasserstein tails exact), moments centred on the reference mean, the distinct values of a
+/// discrete column (bounded), and the values themselves when the window keeps them.
+/// </summary>
+public sealed class NumericWindow : ColumnWindow
+{
+    /// <summary>Most distinct values tracked for a discrete column; more are pooled.</summary>
+    public const int DiscreteTrackLimit = 64;
+
+    private readonly NumericGrid? _grid;
+    private readonly double _center;
+    private readonly List<double>? _values;
+    private readonly Dictionary<double, long>? _distinct;
+
+    internal NumericWindow(NumericColumnProfile profile, bool keepValues) : base(profile.Name)
+    {
+        Profile = profile;
+        _grid = profile.Grid;
+        _center = double.IsFinite(profile.Mean) ? profile.Mean : 0;
+        FineCounts = _grid is null ? [] : new long[_grid.FineBinCount];
+        if (keepValues)
+            _values = [];
+        if (profile.IsDiscrete)
+            _distinct = [];
+        Min = double.PositiveInfinity;
+        Max = double.NegativeInfinity;
+    }
+
+    /// <summary>The reference column.</summary>
+    public NumericColumnProfile Profile { get; }
+
+    /// <summary>Counts per fine bin of the reference grid (empty when the reference column has no value).</summary>
+    public long[] FineCounts { get; }
+
+    /// <summary>Smallest value (+∞ when there is none).</summary>
+    public double Min { get; private set; }
+
+    /// <summary>Largest value (−∞ when there is none).</summary>
+    public double Max { get; private set; }
+
+    /// <summary>Σ (x − c) with c the reference mean.</summary>
+    public double CenteredSum { get; private set; }
+
+    /// <summary>Σ (x − c)² with c the reference mean.</summary>
+    public double CenteredSumOfSquares { get; private set; }
+
+    /// <summary>Σ (reference min − x) over values below the reference minimum.</summary>
+    public double BelowRangeDistance { get; private set; }
+
+    /// <summary>Σ (x − reference max) over values above the reference maximum.</summary>
+    public double AboveRangeDistance { get; private set; }
+
+    /// <summary>Distinct values and counts of a discrete column (null otherwise).</summary>
+    public IReadOnlyDictionary<double, long>? Distinct => _distinct;
+
+    /// <summary>Values of a discrete column beyond <see cref="DiscreteTrackLimit"/> distinct ones.</summary>
+    public long DistinctOverflow { get; private set; }
+
+    /// <summary>The values (unsorted), when the window keeps them.</summary>
+    public IReadOnlyList<double>? Values => _values;
+
+    /// <summary>Mean of the values (NaN when there is none).</summary>
+    public double Mean => Count == 0 ? double.NaN : _center + CenteredSum / Count;
+
+    /// <summary>Population variance of the values (NaN when there is none).</summary>
+    public double Variance
+    {
+        get
+        {
+            if (Count == 0)
+                return double.NaN;
+            double m = CenteredSum / Count;
+            return Math.Max(CenteredSumOfSquares / Count - m * m, 0);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Add(ColumnValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values is not NumericValues numeric)
+            throw new ArgumentException($"Column '{Name}' is {Profile.Kind.Name()}: expected numbers, got labels.", nameof(values));
+        Rows += numeric.Length;
+        Invalid += numeric.InvalidCount;
+        Ingest(numeric.Values.Span);
+    }
+
+    private void Ingest(ReadOnlySpan<double> span)
+    {
+        long count = 0;
+        double sum = 0, sumSq = 0, min = Min, max = Max, below = 0, above = 0;
+        double center = _center;
+        long[] counts = FineCounts;
+        NumericGrid? grid = _grid;
+        int top = counts.Length - 1;
+        double refMin = Profile.Min, refMax = Profile.Max;
+        for (int i = 0; i < span.Length; i++)
+        {
+            double x = span[i];
+            if (!double.IsFinite(x))
+                continue;
+            count++;
+            double d = x - center;
+            sum += d;
+            sumSq += d * d;
+            if (x < min)
+                min = x;
+            if (x > max)
+                max = x;
+            if (grid is not null)
+            {
+                int k = grid.FineBin(x);
+                counts[k]++;
+                if (k == 0)
+                    below += refMin - x;
+                else if (k == top)
+                    above += x - refMax;
+            }
+        }
+        Count += count;
+        CenteredSum += sum;
+        CenteredSumOfSquares += sumSq;
+        Min = min;
+        Max = max;
+        BelowRangeDistance += below;
+        AboveRangeDistance += above;
+        if (_values is not null || _distinct is not null)
+        {
+            foreach (double x in span)
+            {
+                if (!double.IsFinite(x))
+                    continue;
+                _values?.Add(x);
+                if (_distinct is not null)
+                    AddDistinct(x, 1);
+            }
+        }
+    }
+
+    private void AddDistinct(double x, long n)
+    {
+        if (_distinct!.TryGetValue(x, out long c))
+            _distinct[x] = c + n;
+        else if (_distinct.Count < DiscreteTrackLimit)
+            _distinct[x] = n;
+        else
+            DistinctOverflow += n;
+    }
+
+    internal override void Merge(ColumnWindow other)
+    {
+        var o = (NumericWindow)other;
+        Rows += o.Rows;
+        Count += o.Count;
+        Invalid += o.Invalid;
+        CenteredSum += o.CenteredSum;
+        CenteredSumOfSquares += o.CenteredSumOfSquares;
+        Min = Math.Min(Min, o.Min);
+        Max = Math.Max(Max, o.Max);
+        BelowRangeDistance += o.BelowRangeDistance;
+        AboveRangeDistance += o.AboveRangeDistance;
+        for (int k = 0; k < FineCounts.Length; k++)
+            FineCounts[k] += o.FineCounts[k];
+        if (_values is not null && o._values is not null)
+            _values.AddRange(o._values);
+        if (_distinct is not null && o._distinct is not null)
+        {
+            foreach ((double x, long n) in o._distinct)
+                AddDistinct(x, n);
+            DistinctOverflow += o.DistinctOverflow;
+        }
+    }
+
+    internal override long EstimatedBytes() =>
+        64 + FineCounts.LongLength * sizeof(long) + (_values?.Capacity ?? 0) * (long)sizeof(double) + (_distinct?.Count ?? 0) * 24L;
+}
