@@ -95,7 +95,47 @@ public static class DriftEvaluator
             current.Rows == 0 ? 0 : (double)current.Missing / current.Rows, ColumnStatus.Ok)
         {
             InvalidCurrent = current.Invalid,
+            ConstantReference = column switch
+            {
+                NumericColumnProfile n => n.IsConstant,
+                CategoricalColumnProfile c => c.IsConstant,
+                _ => false,
+            },
+            ConstantCurrent = SingleValue(current) is not null,
         };
+
+    /// <summary>The window's only value when it holds exactly one distinct value, else null.</summary>
+    private static object? SingleValue(ColumnWindow current)
+    {
+        switch (current)
+        {
+            case NumericWindow n when n.Count > 0 && n.Min == n.Max:
+                return n.Min;
+            case CategoricalWindow c when c.Count > 0:
+                int known = -1;
+                for (int i = 0; i < c.KnownCounts.Length; i++)
+                {
+                    if (c.KnownCounts[i] == 0)
+                        continue;
+                    if (known >= 0)
+                        return null;
+                    known = i;
+                }
+                if (known >= 0)
+                    return c.UnseenTotal == 0 ? c.Profile.Categories[known] : null;
+                return c.Unseen.Count == 1 && c.UnseenOverflow == 0 ? c.Unseen.Keys.First() : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The reference's only value when it holds exactly one distinct value, else null.</summary>
+    private static object? SingleValue(ColumnProfile reference) => reference switch
+    {
+        NumericColumnProfile n when n.IsConstant => n.Min,
+        CategoricalColumnProfile c when c.IsConstant => c.Categories[0],
+        _ => null,
+    };
 
     private static void ApplyCorrection(List<ColumnDrift> columns, DriftOptions options)
     {
@@ -169,6 +209,13 @@ public static class DriftEvaluator
                         Message = $"Every value of the window is missing ({current.Rows} rows).",
                     };
             }
+            if (SingleValue(reference) is { } only && only.Equals(SingleValue(current)))
+            {
+                // §7.5: tests return NaN when both sides hold one and the same value; there is no evidence of drift.
+                DriftMethod method = Override?.Method is { } id ? DriftMethods.Find(id)! : Default(reference);
+                return Decide(result, method, 0, method.IsTest ? 1.0 : null,
+                    "The reference and the window hold the same single value: no drift (statistic 0, p-value 1).");
+            }
             return reference switch
             {
                 NumericColumnProfile n => Numeric(result, n, (NumericWindow)current),
@@ -220,8 +267,8 @@ public static class DriftEvaluator
                 }
                 else
                 {
-                    (double w, double b) = GridStatistics.Wasserstein(grid, profile.GridCounts!, profile.Count, win.FineCounts,
-                        win.Count, win.BelowRangeDistance, win.AboveRangeDistance);
+                    (double w, double b) = GridStatistics.Wasserstein(grid, profile.GridCounts!, profile.GridOffsets!,
+                        profile.Count, win.FineCounts, win.FineOffsets, win.Count, win.BelowRangeDistance, win.AboveRangeDistance);
                     (statistic, bound) = (w / std, b / std);
                     note = "Wasserstein distance on the reference grid (see error_bound).";
                 }
@@ -270,11 +317,17 @@ public static class DriftEvaluator
             return Decide(result, method, statistic, p, note) with
             {
                 ErrorBound = bound,
-                ConstantReference = profile.IsConstant,
-                ConstantCurrent = win.Count > 0 && win.Min == win.Max,
                 Histogram = options.IncludeHistograms ? NumericHistogram(grid, profile, win) : null,
             };
         }
+
+        private DriftMethod Default(ColumnProfile column) => column switch
+        {
+            NumericColumnProfile n => DefaultNumeric(n, n.IsDiscrete ? [(n.Min, n.Count, current.Count)] : null),
+            _ => !_evidently ? DriftMethods.JensenShannon
+                : column.Rows <= 1000 ? DriftMethods.Z
+                : DriftMethods.JensenShannon,
+        };
 
         private DriftMethod DefaultNumeric(NumericColumnProfile profile, List<(double Key, double Ref, double Cur)>? keys)
         {
@@ -337,11 +390,8 @@ public static class DriftEvaluator
                     [.. win.Unseen.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(10)
                         .Select(kv => new CategoryCount(kv.Key, kv.Value))]);
             }
-            int currentDistinct = win.KnownCounts.Count(n => n > 0) + win.Unseen.Count + (win.UnseenOverflow > 0 ? 2 : 0);
             return Decide(result, method, statistic, p, note) with
             {
-                ConstantReference = profile.IsConstant,
-                ConstantCurrent = currentDistinct == 1,
                 Unseen = unseen,
                 Histogram = options.IncludeHistograms ? CategoryHistogram(keys) : null,
             };

@@ -5,8 +5,9 @@ namespace MlObs.Drift.Evaluation;
 /// <summary>
 /// KS and Wasserstein computed on the reference grid (streaming mode), with an error bound. Within a fine bin both empirical
 /// CDFs are unknown but monotone, so their difference stays within [d − c, d + r] (d its value at the bin's left edge, r and c
-/// the bin's reference and window shares): KS evaluated at the edges is a lower bound of the true D, and is at most
-/// max(r, c) below it; the Wasserstein integral assumes linear CDFs inside each bin and is off by at most Σ width·(r + c).
+/// the bin's reference and window shares): KS evaluated at the edges is a lower bound of the true D, and the envelopes give an upper
+/// bound. Both sides keep Σ (x − left edge) per bin, which makes the integral of each CDF over a bin exact, so the
+/// Wasserstein integral is exact in every bin where the difference keeps one sign, and bounded where it may cross zero.
 /// Outside the reference range the reference CDF is exactly 0 or 1, and the window keeps the summed distances of its values
 /// beyond the range, so the tails are exact.
 /// </summary>
@@ -14,7 +15,7 @@ internal static class GridStatistics
 {
     public static (double D, double Bound) Ks(NumericGrid grid, long[] reference, long nReference, long[] current, long nCurrent)
     {
-        double r = 0, c = 0, d = 0, bound = 0;
+        double r = 0, c = 0, d = 0, upper = 0;
         double nr = nReference, nc = nCurrent;
         int last = grid.Edges.Length;
         for (int k = 0; k <= last; k++)
@@ -23,15 +24,21 @@ internal static class GridStatistics
                 d = Math.Max(d, Math.Abs(r - c));
             double rk = reference[k] / nr, ck = current[k] / nc;
             if (k > 0 && k < last)
-                bound = Math.Max(bound, Math.Max(rk, ck));
+            {
+                // Inside the bin the difference is within [a − c, a + r] from the left edge and [b − r, b + c] from the right.
+                double a = r - c, b = a + rk - ck;
+                double lo = Math.Max(a - ck, b - rk), hi = Math.Min(a + rk, b + ck);
+                upper = Math.Max(upper, Math.Max(Math.Abs(lo), Math.Abs(hi)));
+            }
             r += rk;
             c += ck;
         }
-        return (d, bound);
+        return (d, Math.Max(upper - d, 0));
     }
 
     public static (double W, double Bound) Wasserstein(
-        NumericGrid grid, long[] reference, long nReference, long[] current, long nCurrent, double belowDistance, double aboveDistance)
+        NumericGrid grid, long[] reference, double[] referenceOffsets, long nReference,
+        long[] current, double[] currentOffsets, long nCurrent, double belowDistance, double aboveDistance)
     {
         double nr = nReference, nc = nCurrent;
         double[] edges = grid.Edges;
@@ -42,14 +49,24 @@ internal static class GridStatistics
         {
             double width = edges[k] - edges[k - 1];
             double rk = reference[k] / nr, ck = current[k] / nc;
-            double a = r - c;
-            double b = a + rk - ck;
-            double aa = Math.Abs(a), ab = Math.Abs(b);
-            if ((a >= 0) == (b >= 0) || aa + ab == 0)
-                w += (aa + ab) / 2 * width;
+            double a = r - c, b = a + rk - ck;
+            // ∫ over the bin of F = F(left)·width + Σ (right edge − x)/n, exact from the counts and offsets.
+            double integral = a * width
+                + (rk * width - referenceOffsets[k] / nr)
+                - (ck * width - currentOffsets[k] / nc);
+            double lo = Math.Max(a - ck, b - rk), hi = Math.Min(a + rk, b + ck);
+            if (lo >= 0 || hi <= 0)
+            {
+                // The difference keeps one sign in the bin: ∫|d| = |∫d|, exactly.
+                w += Math.Abs(integral);
+            }
             else
-                w += (a * a + b * b) / (2 * (aa + ab)) * width;
-            bound += width * (rk + ck);
+            {
+                // It may change sign: ∫|d| lies between |∫d| and min(∫d + 2w|lo|, −∫d + 2w·hi).
+                double upper = Math.Max(Math.Abs(integral), Math.Min(integral - 2 * width * lo, -integral + 2 * width * hi));
+                w += (Math.Abs(integral) + upper) / 2;
+                bound += (upper - Math.Abs(integral)) / 2;
+            }
             r += rk;
             c += ck;
         }

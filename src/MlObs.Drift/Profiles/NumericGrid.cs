@@ -95,6 +95,10 @@ public sealed class NumericGrid
         return UpperBound(edges, lo, Math.Min(hi + 1, edges.Length), x);
     }
 
+    /// <summary>x minus the left edge of its fine bin <paramref name="fineBin"/> (0 in the outer bins).</summary>
+    public double OffsetInBin(int fineBin, double x) =>
+        fineBin > 0 && fineBin < Edges.Length ? x - Edges[fineBin - 1] : 0;
+
     /// <summary>The coarse bin a fine bin belongs to.</summary>
     public int CoarseBinOfFine(int fineBin) => _fineToCoarse[fineBin];
 

@@ -5,7 +5,7 @@ namespace MlObs.Drift.Profiles;
 /// <summary>
 /// What the engine keeps of a reference dataset, fitted once and reused for every window: per column the counts, moments, bins
 /// (and in exact mode the sorted values), and the calibration of thresholds. Saved and loaded with
-/// <c>ReferenceProfileJson</c> (versioned).
+/// <see cref="ReferenceProfileJson"/> (versioned).
 /// </summary>
 public sealed class ReferenceProfile
 {
@@ -100,12 +100,14 @@ public sealed class NumericColumnProfile : ColumnProfile
     /// <summary>Creates the profile of a numeric column.</summary>
     public NumericColumnProfile(
         string name, ColumnKind kind, long rows, long count, double min, double max, double mean, double std,
-        NumericGrid? grid, long[]? gridCounts, bool discrete, double[]? sortedValues,
+        NumericGrid? grid, long[]? gridCounts, double[]? gridOffsets, bool discrete, double[]? sortedValues,
         IReadOnlyDictionary<string, Calibration> calibration)
         : base(name, kind, rows, count, calibration)
     {
         if (grid is not null && (gridCounts is null || gridCounts.Length != grid.FineBinCount))
             throw new ArgumentException("Grid counts must match the grid.", nameof(gridCounts));
+        if (grid is not null && (gridOffsets is null || gridOffsets.Length != grid.FineBinCount))
+            throw new ArgumentException("Grid offsets must match the grid.", nameof(gridOffsets));
         if (sortedValues is not null && sortedValues.LongLength != count)
             throw new ArgumentException("Sorted values must hold every non-missing value.", nameof(sortedValues));
         Min = min;
@@ -114,6 +116,7 @@ public sealed class NumericColumnProfile : ColumnProfile
         Std = std;
         Grid = grid;
         GridCounts = gridCounts;
+        GridOffsets = gridOffsets;
         IsDiscrete = discrete;
         SortedValues = sortedValues;
     }
@@ -135,6 +138,12 @@ public sealed class NumericColumnProfile : ColumnProfile
 
     /// <summary>Reference counts per fine bin of <see cref="Grid"/>.</summary>
     public long[]? GridCounts { get; }
+
+    /// <summary>
+    /// Per fine bin of <see cref="Grid"/>, Σ (x − the bin's left edge) over the reference values in it (0 for the outer bins):
+    /// with the counts, it makes the integral of the empirical CDF over each bin exact.
+    /// </summary>
+    public double[]? GridOffsets { get; }
 
     /// <summary>At most <see cref="ProfileOptions.DiscreteLimit"/> distinct values: the grid has one bin per value.</summary>
     public bool IsDiscrete { get; }
@@ -186,4 +195,31 @@ public sealed class CategoricalColumnProfile : ColumnProfile
 
     /// <summary>The column holds one distinct value.</summary>
     public bool IsConstant => Count > 0 && Categories.Length == 1 && OtherCount == 0;
+}
+
+/// <summary>Fits profiles from in-memory or re-readable data.</summary>
+public static class ReferenceProfiles
+{
+    /// <summary>
+    /// Fits a profile from batches that can be read more than once (streaming mode reads them twice): <paramref name="read"/>
+    /// is called once per pass.
+    /// </summary>
+    public static ReferenceProfile Fit(TableSchema schema, Func<IEnumerable<RowBatch>> read, ProfileOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var builder = new ReferenceProfileBuilder(schema, options);
+        foreach (RowBatch batch in read())
+            builder.Add(batch);
+        if (builder.NeedsSecondPass)
+        {
+            builder.BeginSecondPass();
+            foreach (RowBatch batch in read())
+                builder.Add(batch);
+        }
+        return builder.Build();
+    }
+
+    /// <summary>Fits a profile from one in-memory batch.</summary>
+    public static ReferenceProfile Fit(TableSchema schema, RowBatch batch, ProfileOptions? options = null) =>
+        Fit(schema, () => [batch], options);
 }

@@ -91,7 +91,10 @@ public sealed class ReferenceProfileBuilder
         if (!NeedsSecondPass)
             throw new InvalidOperationException("No second pass is needed.");
         foreach (NumericAccumulator column in _columns.OfType<NumericAccumulator>())
-            column.PrepareGrid();
+        {
+            if (column.NeedsGridPass)
+                column.PrepareGrid();
+        }
         _secondPass = true;
     }
 
@@ -133,6 +136,7 @@ public sealed class ReferenceProfileBuilder
         private double _m2;
         private NumericGrid? _grid;
         private long[]? _gridCounts;
+        private double[]? _gridOffsets;
 
         public bool NeedsGridPass => _distinctLive is null && _count > 0;
 
@@ -186,16 +190,20 @@ public sealed class ReferenceProfileBuilder
             Array.Sort(sample);
             _grid = NumericGrid.FromSortedSample(sample, _min, _max, options.Bins, options.GridBins);
             _gridCounts = new long[_grid.FineBinCount];
+            _gridOffsets = new double[_grid.FineBinCount];
         }
 
         public void AddGrid(ColumnValues values)
         {
-            if (_grid is null || _gridCounts is null || values is not NumericValues numeric)
+            if (_grid is null || _gridCounts is null || _gridOffsets is null || values is not NumericValues numeric)
                 return;
             foreach (double x in numeric.Values.Span)
             {
-                if (double.IsFinite(x))
-                    _gridCounts[_grid.FineBin(x)]++;
+                if (!double.IsFinite(x))
+                    continue;
+                int k = _grid.FineBin(x);
+                _gridCounts[k]++;
+                _gridOffsets[k] += _grid.OffsetInBin(k, x);
             }
         }
 
@@ -205,13 +213,14 @@ public sealed class ReferenceProfileBuilder
             if (_count == 0)
             {
                 return new NumericColumnProfile(spec.Name, spec.Kind, rows, 0, double.NaN, double.NaN, double.NaN, double.NaN,
-                    null, null, false, options.Mode == ProfileMode.Exact ? [] : null, none);
+                    null, null, null, false, options.Mode == ProfileMode.Exact ? [] : null, none);
             }
             double std = Math.Sqrt(Math.Max(_m2 / _count, 0));
             double[] sample = [.. _values];
             Array.Sort(sample);
             NumericGrid grid;
             long[] counts;
+            double[] offsets;
             bool discrete = _distinctLive is not null;
             if (discrete)
             {
@@ -219,6 +228,7 @@ public sealed class ReferenceProfileBuilder
                 Array.Sort(distinct);
                 grid = NumericGrid.FromDistinctValues(distinct);
                 counts = new long[grid.FineBinCount];
+                offsets = new double[grid.FineBinCount];
                 foreach ((double value, long n) in _distinctLive)
                     counts[grid.FineBin(value)] += n;
             }
@@ -226,19 +236,25 @@ public sealed class ReferenceProfileBuilder
             {
                 grid = NumericGrid.FromSortedSample(sample, _min, _max, options.Bins, options.GridBins);
                 counts = new long[grid.FineBinCount];
+                offsets = new double[grid.FineBinCount];
                 foreach (double x in sample)
-                    counts[grid.FineBin(x)]++;
+                {
+                    int k = grid.FineBin(x);
+                    counts[k]++;
+                    offsets[k] += grid.OffsetInBin(k, x);
+                }
             }
             else
             {
                 grid = _grid ?? throw new InvalidOperationException("The grid pass was not run.");
                 counts = _gridCounts!;
+                offsets = _gridOffsets!;
             }
             var profile = new NumericColumnProfile(spec.Name, spec.Kind, rows, _count, _min, _max, _mean, std, grid, counts,
-                discrete, options.Mode == ProfileMode.Exact ? sample : null, none);
+                offsets, discrete, options.Mode == ProfileMode.Exact ? sample : null, none);
             IReadOnlyDictionary<string, Calibration> calibration = Calibrator.Calibrate(profile, sample, options);
             return new NumericColumnProfile(spec.Name, spec.Kind, rows, _count, _min, _max, _mean, std, grid, counts,
-                discrete, profile.SortedValues, calibration);
+                offsets, discrete, profile.SortedValues, calibration);
         }
     }
 

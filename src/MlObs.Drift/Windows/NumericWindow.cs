@@ -24,6 +24,7 @@ public sealed class NumericWindow : ColumnWindow
         _grid = profile.Grid;
         _center = double.IsFinite(profile.Mean) ? profile.Mean : 0;
         FineCounts = _grid is null ? [] : new long[_grid.FineBinCount];
+        FineOffsets = _grid is null ? [] : new double[_grid.FineBinCount];
         if (keepValues)
             _values = [];
         if (profile.IsDiscrete)
@@ -37,6 +38,9 @@ public sealed class NumericWindow : ColumnWindow
 
     /// <summary>Counts per fine bin of the reference grid (empty when the reference column has no value).</summary>
     public long[] FineCounts { get; }
+
+    /// <summary>Per fine bin, Σ (x − the bin's left edge) over the window's values in it (0 for the outer bins).</summary>
+    public double[] FineOffsets { get; }
 
     /// <summary>Smallest value (+∞ when there is none).</summary>
     public double Min { get; private set; }
@@ -97,6 +101,7 @@ public sealed class NumericWindow : ColumnWindow
         double sum = 0, sumSq = 0, min = Min, max = Max, below = 0, above = 0;
         double center = _center;
         long[] counts = FineCounts;
+        double[] offsets = FineOffsets;
         NumericGrid? grid = _grid;
         int top = counts.Length - 1;
         double refMin = Profile.Min, refMax = Profile.Max;
@@ -121,6 +126,8 @@ public sealed class NumericWindow : ColumnWindow
                     below += refMin - x;
                 else if (k == top)
                     above += x - refMax;
+                else
+                    offsets[k] += x - grid.Edges[k - 1];
             }
         }
         Count += count;
@@ -166,7 +173,10 @@ public sealed class NumericWindow : ColumnWindow
         BelowRangeDistance += o.BelowRangeDistance;
         AboveRangeDistance += o.AboveRangeDistance;
         for (int k = 0; k < FineCounts.Length; k++)
+        {
             FineCounts[k] += o.FineCounts[k];
+            FineOffsets[k] += o.FineOffsets[k];
+        }
         if (_values is not null && o._values is not null)
             _values.AddRange(o._values);
         if (_distinct is not null && o._distinct is not null)
@@ -178,5 +188,5 @@ public sealed class NumericWindow : ColumnWindow
     }
 
     internal override long EstimatedBytes() =>
-        64 + FineCounts.LongLength * sizeof(long) + (_values?.Capacity ?? 0) * (long)sizeof(double) + (_distinct?.Count ?? 0) * 24L;
+        64 + FineCounts.LongLength * sizeof(long) + FineOffsets.LongLength * sizeof(double) + (_values?.Capacity ?? 0) * (long)sizeof(double) + (_distinct?.Count ?? 0) * 24L;
 }
