@@ -87,12 +87,16 @@ public sealed class NumericGrid
         int cell = (int)((x - edges[0]) * _cellScale);
         if ((uint)cell > LookupCells)
             cell = LookupCells;
-        // Rounding may put x one cell off: search the neighbouring cells' range too.
-        int lo = _cellStart[cell == 0 ? 0 : cell - 1];
-        int hi = _cellStart[Math.Min(cell + 2, LookupCells + 1)];
-        if (lo > 0)
-            lo--;
-        return UpperBound(edges, lo, Math.Min(hi + 1, edges.Length), x);
+        int k = _cellStart[cell];
+        int end = _cellStart[cell + 1];
+        if (end - k > 8)
+            k = UpperBound(edges, k, end, x);
+        // The cell was computed in floating point: walk to the exact bin (usually zero or one step).
+        while (k < edges.Length && edges[k] <= x)
+            k++;
+        while (k > 0 && edges[k - 1] > x)
+            k--;
+        return k;
     }
 
     /// <summary>x minus the left edge of its fine bin <paramref name="fineBin"/> (0 in the outer bins).</summary>

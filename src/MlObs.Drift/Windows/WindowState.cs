@@ -74,6 +74,20 @@ public sealed class WindowState
         }
     }
 
+    /// <summary>
+    /// Declares the columns the window's source has (for example a file's header) when batches carry only the reference's
+    /// columns: names the reference lacks are reported as new columns.
+    /// </summary>
+    public void DeclareColumns(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (string name in names)
+        {
+            if (IndexOf(name) < 0)
+                _newColumns.Add(name);
+        }
+    }
+
     /// <summary>Adds another window of the same profile into this one.</summary>
     public void Merge(WindowState other)
     {
