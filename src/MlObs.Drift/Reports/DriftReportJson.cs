@@ -418,7 +418,7 @@ public static class DriftReportJson
     {
         if (element.ValueKind == JsonValueKind.Number)
         {
-            if (!element.TryGetDouble(out double value))
+            if (!element.TryGetDouble(out double value) || !double.IsFinite(value))
                 throw Error(path, $"{element.GetRawText()} is out of the range of a double");
             return value;
         }
