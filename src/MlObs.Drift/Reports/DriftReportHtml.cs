@@ -27,6 +27,7 @@ public static class DriftReportHtml
     private const double PlotHeight = 150;
     private const double CharWidth = 6.2; // average advance of the 11 px axis font
     private const int MaxAxisLabelLength = 20;
+    private const int MaxListedDrifted = 30; // drifted columns named in the summary; past that, the first 25 and a count
 
     private const string SortScript =
         "document.querySelectorAll('#cols th').forEach(function(th,i){" +
@@ -55,8 +56,8 @@ public static class DriftReportHtml
         .verdict{font-size:20px;font-weight:700;margin:0}.summary.d .verdict{color:var(--drift)}.summary:not(.d) .verdict{color:var(--ok)}
         .share{display:block;width:100%;max-width:420px;height:18px;margin:8px 0 4px}
         .share .bg{fill:#eceff3}.share .fg{fill:var(--ok)}.summary.d .share .fg{fill:var(--drift)}.share .th{stroke:#1d2430;stroke-width:2}
-        .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:4px 18px;margin:10px 0 0}
-        .facts div{display:flex;gap:6px}.facts dt{color:var(--muted)}.facts dd{margin:0;font-weight:600}
+        .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(215px,1fr));gap:4px 18px;margin:10px 0 0}
+        .facts div{display:flex;gap:6px}.facts dt{color:var(--muted)}.facts dd{margin:0;font-weight:600;white-space:nowrap}
         .names{margin:8px 0 0;overflow-wrap:anywhere}.names b{font-weight:600}
         code{font:12.5px ui-monospace,"DejaVu Sans Mono",monospace;background:#f2f4f7;border-radius:3px;padding:0 3px}
         table{border-collapse:collapse;font-variant-numeric:tabular-nums}
@@ -133,22 +134,28 @@ public static class DriftReportHtml
     {
         html.Raw("<header>\n<h1>").Text(options.Title).Raw("</h1>\n<p class=\"meta\">");
         html.Raw("Reference: ");
-        if (options.ReferenceName is { } referenceName)
-            html.Raw("<code>").Text(referenceName).Raw("</code> ");
-        html.Text($"({Rows(report.ReferenceRows)})").Raw(" · Current: ");
-        if (options.CurrentName is { } currentName)
-            html.Raw("<code>").Text(currentName).Raw("</code> ");
-        html.Text($"({Rows(report.CurrentRows)})");
+        Source(html, options.ReferenceName, report.ReferenceRows);
+        html.Raw(" · Current: ");
+        Source(html, options.CurrentName, report.CurrentRows);
         if (options.GeneratedAt is { } at)
         {
             html.Raw(" · Generated <time datetime=\"")
-                .Text(at.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture)).Raw("\">")
+                .Text(at.ToString(at.Offset == TimeSpan.Zero ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture))
+                .Raw("\">")
                 .Text(at.Offset == TimeSpan.Zero
                     ? at.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)
                     : at.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture))
                 .Raw("</time>");
         }
         html.Raw("</p>\n</header>\n");
+    }
+
+    private static void Source(HtmlText html, string? name, long rows)
+    {
+        if (name is null)
+            html.Text(Rows(rows));
+        else
+            html.Raw("<code>").Text(name).Raw("</code> (").Text(Rows(rows)).Raw(")");
     }
 
     private static void WriteSummary(HtmlText html, DriftReport report)
@@ -194,12 +201,15 @@ public static class DriftReportHtml
         if (drifted.Count > 0)
         {
             html.Raw("<p class=\"names\"><b>Drifted:</b> ");
-            for (int k = 0; k < drifted.Count; k++)
+            int listed = drifted.Count <= MaxListedDrifted ? drifted.Count : MaxListedDrifted - 5;
+            for (int k = 0; k < listed; k++)
             {
                 if (k > 0)
                     html.Raw(", ");
                 html.Raw("<a href=\"#").Raw(Anchor(drifted[k])).Raw("\">").Text(report.Columns[drifted[k]].Column).Raw("</a>");
             }
+            if (listed < drifted.Count)
+                html.Raw(" and ").Text(ReportFormat.Count(drifted.Count - listed)).Raw(" more (see the table below)");
             html.Raw("</p>\n");
         }
         if (dataset.MissingColumns.Count == 0 && dataset.NewColumns.Count == 0)
@@ -472,7 +482,8 @@ public static class DriftReportHtml
         double raw = max / 4;
         double magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         double fraction = raw / magnitude;
-        double nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10;
+        const double Slack = 1e-9; // 0.05 / 0.01 is 5.000000000000001
+        double nice = fraction <= 1 + Slack ? 1 : fraction <= 2 + Slack ? 2 : fraction <= 2.5 + Slack ? 2.5 : fraction <= 5 + Slack ? 5 : 10;
         double step = nice * magnitude;
         int ticks = Math.Max(1, (int)Math.Ceiling((max / step) - 1e-9));
         return (step, ticks);

@@ -8,18 +8,20 @@ namespace MlObs.Drift.Reports;
 /// drifted columns, preset, mode and rows, schema changes, then one aligned row per column in reference order.
 /// </summary>
 /// <example>
+/// At width 110 (missing: the share of missing values in the reference → in the window):
 /// <code>
 /// Dataset drift: YES — 2 of 3 columns drifted (66.7%, threshold 50%)
 /// Drifted: age, city
 /// Preset: mlobs · Mode: exact · Reference: 10,000 rows · Current: 2,000 rows · Correction: none
-/// Schema: 1 missing column (zip)
+/// Schema: 1 missing column in the current data: zip
+/// Skipped: 1 column without a verdict (see status)
 ///
-/// column  kind         method         statistic  p-value  threshold  drift  missing ref→cur  status
-/// ──────────────────────────────────────────────────────────────────────────────────────────────────
-/// age     numerical    ks                0.2134  1.2e-45       0.05  yes    0%→1.5%          ok
-/// city    categorical  jensenshannon     0.1502        —        0.1  yes    0%→0%            ok
-/// income  numerical    ks               0.01831   0.6123       0.05  no     2%→2.1%          ok
-/// zip     categorical  —                      —        —          —  —      0%→100%          missing_in_current
+/// column  kind         method       statistic  p-value  threshold  drift  missing   status
+/// ──────────────────────────────────────────────────────────────────────────────────────────────────────────────
+/// age     numerical    ks              0.2134  1.2e-45       0.05  yes    0%→0.75%  ok
+/// income  numerical    wasserstein    0.01831        —        0.1  no     2%→0.5%   ok
+/// city    categorical  psi                  ∞        —        0.1  yes    0%→0%     ok: the window has categori…
+/// zip     categorical  —                    —        —          —  —      0%→100%   missing_in_current: not in …
 /// </code>
 /// </example>
 public static class DriftReportTable
@@ -36,15 +38,16 @@ public static class DriftReportTable
     private const string Reset = "\u001b[0m";
 
     // The columns that give way when the table is wider than the terminal, and how narrow they may get.
-    private const int MinNameWidth = 12;
-    private const int MinStatusWidth = 24;
+    private const int MinNameWidth = 10;
+    private const int MinStatusWidth = 12;
 
-    private static readonly string[] Headers =
-        ["column", "kind", "method", "statistic", "p-value", "threshold", "drift", "missing ref→cur", "status"];
+    private static readonly string[] Headers = ["column", "kind", "method", "statistic", "p-value", "threshold", "drift", "missing", "status"];
 
     private static readonly bool[] RightAligned = [false, false, false, true, true, true, false, false, false];
 
     private const int NameIndex = 0;
+    private const int KindIndex = 1;
+    private const int ThresholdIndex = 5;
     private const int DriftIndex = 6;
     private const int StatusIndex = 8;
 
@@ -56,8 +59,9 @@ public static class DriftReportTable
     /// plain text without any escape sequence.
     /// </param>
     /// <param name="width">
-    /// The terminal width in cells (<see cref="DefaultWidth"/> when null). Column names and then status messages are cut with "…"
-    /// to fit; when the fixed columns alone are wider, lines are longer than this.
+    /// The terminal width in cells (<see cref="DefaultWidth"/> when null). To fit, status messages and then column names are cut
+    /// with "…" (to 12 and 10 cells at the least), then the kind and the threshold columns are left out; a table that still does
+    /// not fit has longer lines.
     /// </param>
     public static void Write(DriftReport report, TextWriter writer, bool color = false, int? width = null)
     {
@@ -97,10 +101,12 @@ public static class DriftReportTable
         if (drifted.Length > 0)
             writer.Write(Listing("Drifted: ", drifted, width) + "\n");
 
-        writer.Write(
-            $"Preset: {TextWidth.Sanitize(report.Preset)} · Mode: {TextWidth.Sanitize(report.Mode)} · " +
-            $"Reference: {Rows(report.ReferenceRows)} · Current: {Rows(report.CurrentRows)} · " +
-            $"Correction: {TextWidth.Sanitize(dataset.Correction)}\n");
+        WriteWrapped(writer, width,
+            $"Preset: {TextWidth.Sanitize(report.Preset)}",
+            $"Mode: {TextWidth.Sanitize(report.Mode)}",
+            $"Reference: {Rows(report.ReferenceRows)}",
+            $"Current: {Rows(report.CurrentRows)}",
+            $"Correction: {TextWidth.Sanitize(dataset.Correction)}");
 
         if (dataset.MissingColumns.Count == 0 && dataset.NewColumns.Count == 0)
         {
@@ -140,14 +146,14 @@ public static class DriftReportTable
             for (int i = 0; i < row.Length; i++)
                 widths[i] = Math.Max(widths[i], TextWidth.Of(row[i]));
         }
-        FitToWidth(widths, width);
-        int tableWidth = widths.Sum() + (Separator.Length * (widths.Length - 1));
+        bool[] shown = FitToWidth(widths, width);
+        int tableWidth = Enumerable.Range(0, widths.Length).Where(i => shown[i]).Sum(i => widths[i] + Separator.Length) - Separator.Length;
 
-        WriteRow(writer, Headers, widths, color, header: true, column: null);
+        WriteRow(writer, Headers, widths, shown, color, column: null);
         writer.Write(Paint(new string('─', Math.Min(tableWidth, width)), color, Dim));
         writer.Write('\n');
         for (int r = 0; r < rows.Count; r++)
-            WriteRow(writer, rows[r], widths, color, header: false, report.Columns[r]);
+            WriteRow(writer, rows[r], widths, shown, color, report.Columns[r]);
     }
 
     private static string[] Cells(ColumnDrift column)
@@ -168,35 +174,44 @@ public static class DriftReportTable
         ];
     }
 
-    /// <summary>Narrows the status column, then the name column, until the table fits in <paramref name="width"/>.</summary>
-    private static void FitToWidth(int[] widths, int width)
+    /// <summary>
+    /// Makes the table fit in <paramref name="width"/>: narrows the status column, then the name column, to their minimum; then
+    /// leaves out the kind and then the threshold column. Returns which columns are shown.
+    /// </summary>
+    private static bool[] FitToWidth(int[] widths, int width)
     {
-        int excess = widths.Sum() + (Separator.Length * (widths.Length - 1)) - width;
+        bool[] shown = Enumerable.Repeat(true, widths.Length).ToArray();
+        int Excess() => Enumerable.Range(0, widths.Length).Where(i => shown[i]).Sum(i => widths[i] + Separator.Length) - Separator.Length - width;
+
         foreach ((int index, int minimum) in new[] { (StatusIndex, MinStatusWidth), (NameIndex, MinNameWidth) })
         {
-            if (excess <= 0)
-                return;
             int floor = Math.Min(widths[index], Math.Max(minimum, TextWidth.Of(Headers[index])));
-            int cut = Math.Min(excess, widths[index] - floor);
-            widths[index] -= cut;
-            excess -= cut;
+            widths[index] -= Math.Clamp(Excess(), 0, widths[index] - floor);
         }
+        foreach (int index in new[] { KindIndex, ThresholdIndex })
+        {
+            if (Excess() > 0)
+                shown[index] = false;
+        }
+        return shown;
     }
 
-    private static void WriteRow(TextWriter writer, string[] cells, int[] widths, bool color, bool header, ColumnDrift? column)
+    private static void WriteRow(TextWriter writer, string[] cells, int[] widths, bool[] shown, bool color, ColumnDrift? column)
     {
         var line = new StringBuilder();
+        int last = Array.LastIndexOf(shown, true);
         for (int i = 0; i < cells.Length; i++)
         {
-            bool last = i == cells.Length - 1;
+            if (!shown[i])
+                continue;
             string text = TextWidth.Truncate(cells[i], widths[i]);
             int padding = widths[i] - TextWidth.Of(text);
-            string painted = Paint(text, color, header ? Bold : CellColor(i, column));
-            if (i > 0)
+            string painted = Paint(text, color, column is null ? Bold : CellColor(i, column));
+            if (line.Length > 0)
                 line.Append(Separator);
             if (RightAligned[i])
                 line.Append(' ', padding).Append(painted);
-            else if (last)
+            else if (i == last)
                 line.Append(painted);
             else
                 line.Append(painted).Append(' ', padding);
@@ -204,10 +219,33 @@ public static class DriftReportTable
         writer.Write(line.Append('\n').ToString());
     }
 
-    private static string? CellColor(int index, ColumnDrift? column)
+    /// <summary>Writes the parts joined by " · ", starting a new line where the next part would pass the width.</summary>
+    private static void WriteWrapped(TextWriter writer, int width, params string[] parts)
     {
-        if (column is null)
-            return null;
+        var line = new StringBuilder();
+        int used = 0;
+        foreach (string part in parts)
+        {
+            int w = TextWidth.Of(part);
+            if (used > 0 && used + 3 + w > width)
+            {
+                writer.Write(line.Append('\n').ToString());
+                line.Clear();
+                used = 0;
+            }
+            if (used > 0)
+            {
+                line.Append(" · ");
+                used += 3;
+            }
+            line.Append(part);
+            used += w;
+        }
+        writer.Write(line.Append('\n').ToString());
+    }
+
+    private static string? CellColor(int index, ColumnDrift column)
+    {
         if (column.Drift && index is NameIndex or DriftIndex)
             return Red;
         if (index == StatusIndex && column.Status != ColumnStatus.Ok)
