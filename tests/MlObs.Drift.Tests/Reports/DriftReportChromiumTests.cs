@@ -69,6 +69,28 @@ public sealed class DriftReportChromiumTests
     }
 
     [SkippableFact]
+    public void Html_SortScript_SortsTheColumnTableByPValue()
+    {
+        // A test script clicks the p-value header twice; the page's policy would refuse it, so this copy goes without.
+        string chromium = RequireChromium();
+        string html = System.Text.RegularExpressions.Regex.Replace(
+            DriftReportHtml.ToHtml(SampleReports.Mixed(), Options()), "<meta http-equiv=\"Content-Security-Policy\"[^>]*>\n", string.Empty);
+        string file = WriteHtml("sort.html", html.Replace(
+            "</body>",
+            "<script>var th=document.querySelectorAll('#cols th')[4];th.click();document.body.dataset.ascending=" +
+            "Array.from(document.querySelectorAll('#cols tbody tr')).map(function(r){return r.cells[0].textContent}).join('|');" +
+            "th.click();document.body.dataset.descending=" +
+            "Array.from(document.querySelectorAll('#cols tbody tr')).map(function(r){return r.cells[0].textContent}).join('|');</script></body>",
+            StringComparison.Ordinal));
+
+        ChromiumRun run = HeadlessChromium.Run(chromium, file, "--dump-dom");
+
+        // Numbers ascending, then the columns without a p-value in their original order (the sort is stable); then reversed.
+        Assert.Contains("data-ascending=\"age|température_°C|income|city|is_member|zip|signup|score\"", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("data-descending=\"income|city|is_member|zip|signup|score|température_°C|age\"", run.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void Html_Screenshot_IsWritten()
     {
         // The screenshots stay in the test output folder (bin/…/chromium/) for a person to look at.
