@@ -500,8 +500,8 @@ public static class DriftEvaluator
 
         private static List<(double Key, double Ref, double Cur)> BinKeys(NumericColumnProfile profile, NumericWindow win)
         {
-            double[] r = profile.Grid!.ToCoarse(profile.GridCounts!);
-            double[] c = profile.Grid.ToCoarse(win.FineCounts);
+            double[] r = profile.CoarseCounts!;
+            double[] c = profile.Grid!.ToCoarse(win.FineCounts);
             var keys = new List<(double, double, double)>(r.Length);
             for (int i = 0; i < r.Length; i++)
                 keys.Add((i, r[i], c[i]));
@@ -525,12 +525,12 @@ public static class DriftEvaluator
                     $"Sturges bins over reference and window ({edges.Length - 1} bins), as Evidently.");
             }
             NumericGrid grid = profile.Grid!;
-            return (grid.ToCoarse(profile.GridCounts!), grid.ToCoarse(win.FineCounts), null);
+            return (profile.CoarseCounts!, grid.ToCoarse(win.FineCounts), null);
         }
 
         private static HistogramPair NumericHistogram(NumericGrid grid, NumericColumnProfile profile, NumericWindow win)
         {
-            double[] r = grid.ToCoarse(profile.GridCounts!);
+            double[] r = profile.CoarseCounts!;
             double[] c = grid.ToCoarse(win.FineCounts);
             return new HistogramPair(grid.CoarseLabels(Format), grid.CoarseEdgeValues(), Shares(r), Shares(c));
         }

@@ -111,9 +111,18 @@ public sealed class NumericGrid
     {
         if (fineCounts.Length != FineBinCount)
             throw new ArgumentException($"Expected {FineBinCount} fine counts, got {fineCounts.Length}.", nameof(fineCounts));
+        // Coarse bin c (1..C−1) is the contiguous run of fine bins between coarse edges c−1 and c; 0 and C are the outer bins.
+        int[] idx = CoarseEdgeIndices;
         var coarse = new double[CoarseBinCount];
-        for (int k = 0; k < fineCounts.Length; k++)
-            coarse[_fineToCoarse[k]] += fineCounts[k];
+        coarse[0] = fineCounts[0];
+        for (int c = 1; c < idx.Length; c++)
+        {
+            long sum = 0;
+            foreach (long n in fineCounts[(idx[c - 1] + 1)..(idx[c] + 1)])
+                sum += n;
+            coarse[c] = sum;
+        }
+        coarse[^1] = fineCounts[^1];
         return coarse;
     }
 

@@ -153,6 +153,11 @@ public sealed class NumericColumnProfile : ColumnProfile
 
     /// <summary>The column holds one distinct value.</summary>
     public bool IsConstant => Count > 0 && Min == Max;
+
+    /// <summary>Reference counts per coarse bin of <see cref="Grid"/> (computed once).</summary>
+    public double[]? CoarseCounts => _coarse ??= Grid?.ToCoarse(GridCounts);
+
+    private double[]? _coarse;
 }
 
 /// <summary>A categorical or boolean column.</summary>
