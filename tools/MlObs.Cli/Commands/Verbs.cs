@@ -13,5 +13,6 @@ internal static class Verbs
     [
         DemoCommand.Create,
         CharmCommand.Create,
+        DriftCommand.Create,
     ];
 }
