@@ -16,13 +16,13 @@ internal static class GridStatistics
     public static (double D, double Bound) Ks(NumericGrid grid, long[] reference, long nReference, long[] current, long nCurrent)
     {
         double r = 0, c = 0, d = 0, upper = 0;
-        double nr = nReference, nc = nCurrent;
+        double ir = 1.0 / nReference, ic = 1.0 / nCurrent;
         int last = grid.Edges.Length;
         for (int k = 0; k <= last; k++)
         {
             if (k > 0)
                 d = Math.Max(d, Math.Abs(r - c));
-            double rk = reference[k] / nr, ck = current[k] / nc;
+            double rk = reference[k] * ir, ck = current[k] * ic;
             if (k > 0 && k < last)
             {
                 // Inside the bin the difference is within [a − c, a + r] from the left edge and [b − r, b + c] from the right.
@@ -40,20 +40,20 @@ internal static class GridStatistics
         NumericGrid grid, long[] reference, double[] referenceOffsets, long nReference,
         long[] current, double[] currentOffsets, long nCurrent, double belowDistance, double aboveDistance)
     {
-        double nr = nReference, nc = nCurrent;
+        double ir = 1.0 / nReference, ic = 1.0 / nCurrent;
         double[] edges = grid.Edges;
-        double w = belowDistance / nc + aboveDistance / nc;
+        double w = (belowDistance + aboveDistance) * ic;
         double bound = 0;
-        double r = reference[0] / nr, c = current[0] / nc;
+        double r = reference[0] * ir, c = current[0] * ic;
         for (int k = 1; k < edges.Length; k++)
         {
             double width = edges[k] - edges[k - 1];
-            double rk = reference[k] / nr, ck = current[k] / nc;
+            double rk = reference[k] * ir, ck = current[k] * ic;
             double a = r - c, b = a + rk - ck;
             // ∫ over the bin of F = F(left)·width + Σ (right edge − x)/n, exact from the counts and offsets.
             double integral = a * width
-                + (rk * width - referenceOffsets[k] / nr)
-                - (ck * width - currentOffsets[k] / nc);
+                + (rk * width - referenceOffsets[k] * ir)
+                - (ck * width - currentOffsets[k] * ic);
             double lo = Math.Max(a - ck, b - rk), hi = Math.Min(a + rk, b + ck);
             if (lo >= 0 || hi <= 0)
             {

@@ -222,4 +222,47 @@ public sealed class RobustnessTests
         Assert.False(report.Dataset.Drift);
         Assert.Equal(0, report.Dataset.DriftShare);
     }
+
+    [Fact]
+    public void Bins_AreFixedByTheReference_AndAnOutlierGoesToTheOverflowBin()
+    {
+        // §1.3/§7.7: Evidently's Sturges bins over reference ∪ current move with every window; one outlier stretches them all.
+        TableSchema schema = Schema(("x", ColumnKind.Numerical));
+        ReferenceProfile profile = Fit(schema, Batch(Num("x", Ref)));
+        double[] withOutlier = [.. Cur];
+        withOutlier[0] = 1e9;
+        ColumnDrift plain = DriftEvaluator.Evaluate(Window(profile, Batch(Num("x", Cur))), With(DriftPreset.Mlobs, "x", "psi")).Columns[0];
+        ColumnDrift outlier = DriftEvaluator.Evaluate(Window(profile, Batch(Num("x", withOutlier))), With(DriftPreset.Mlobs, "x", "psi")).Columns[0];
+        Assert.Equal(plain.Histogram!.Edges, outlier.Histogram!.Edges);
+        Assert.Equal(12, plain.Histogram.Labels.Count);
+        Assert.Equal(plain.Histogram.Current[^1] + 1.0 / Cur.Length, outlier.Histogram.Current[^1], 12);
+        Assert.Equal(0, outlier.Histogram.Reference[^1]);
+        Assert.InRange(Math.Abs(outlier.Statistic!.Value - plain.Statistic!.Value), 0, 0.02);
+        Assert.False(outlier.Drift);
+    }
+
+    [Theory]
+    [InlineData(PValueCorrection.Bonferroni)]
+    [InlineData(PValueCorrection.BenjaminiHochberg)]
+    public void Correction_AdjustsThePValuesOfTestedColumns_AndTheVerdicts(PValueCorrection correction)
+    {
+        // §7.9: Evidently declined to add any correction.
+        TableSchema schema = Schema(("a", ColumnKind.Numerical), ("b", ColumnKind.Numerical), ("c", ColumnKind.Numerical));
+        RowBatch reference = Batch(Num("a", Ref[..300]), Num("b", Ref[300..600]), Num("c", Ref[600..900]));
+        RowBatch current = Batch(Num("a", [.. Cur[..200].Select(v => v + 0.25)]), Num("b", Cur[200..400]), Num("c", Cur[..200]));
+        var tests = new Dictionary<string, ColumnOverride> { ["a"] = new("ks"), ["b"] = new("ks"), ["c"] = new("wasserstein") };
+        DriftReport raw = Compare(schema, reference, current, new DriftOptions { Overrides = tests });
+        DriftReport adjusted = Compare(schema, reference, current, new DriftOptions { Overrides = tests, Correction = correction });
+        double pa = raw.Columns[0].PValue!.Value, pb = raw.Columns[1].PValue!.Value;
+        Assert.Equal(pa, adjusted.Columns[0].PValueRaw);
+        // Two tested columns (c is a distance): Bonferroni doubles; BH gives the smaller p ×2 and the larger p itself.
+        double expectedA = correction == PValueCorrection.Bonferroni ? Math.Min(1, 2 * pa)
+            : pa <= pb ? Math.Min(2 * pa, pb) : pa;
+        Assert.Equal(expectedA, adjusted.Columns[0].PValue!.Value, 12);
+        Assert.True(adjusted.Columns[0].PValue >= pa);
+        Assert.Null(adjusted.Columns[2].PValueRaw);
+        Assert.Equal(raw.Columns[2].Statistic, adjusted.Columns[2].Statistic);
+        Assert.Equal(correction == PValueCorrection.Bonferroni ? "bonferroni" : "benjamini-hochberg", adjusted.Dataset.Correction);
+        Assert.Equal(adjusted.Columns[0].PValue <= 0.05, adjusted.Columns[0].Drift);
+    }
 }

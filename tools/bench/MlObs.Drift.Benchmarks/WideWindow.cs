@@ -21,6 +21,7 @@ public class WideWindow
     private RowBatch _window = null!;
     private WindowState _ingested = null!;
     private DriftOptions[] _options = [];
+    private DriftOptions[] _withoutKs = [];
 
     /// <summary>Columns.</summary>
     [Params(1000)]
@@ -51,6 +52,7 @@ public class WideWindow
             IncludeHistograms = m == "psi",
             Overrides = names.ToDictionary(n => n, _ => new ColumnOverride(m)),
         })];
+        _withoutKs = [.. _options.Where((_, i) => Methods[i] != "ks")];
     }
 
     /// <summary>From raw values: ingest the window into state, then the five reports.</summary>
@@ -66,12 +68,22 @@ public class WideWindow
     /// <summary>From window state already ingested: the five reports.</summary>
     /// <returns>The drifted-column counts.</returns>
     [Benchmark]
-    public int StateToReport() => Evaluate(_ingested);
+    public int StateToReport() => Evaluate(_ingested, _options);
 
-    private int Evaluate(WindowState window)
+    /// <summary>
+    /// From window state: PSI, Jensen-Shannon, Hellinger and Wasserstein reports (KS left out: its finite-n p-value, scipy's
+    /// O(n) Smirnov sum at n = 50,000, dominates the evaluation; see the README).
+    /// </summary>
+    /// <returns>The drifted-column counts.</returns>
+    [Benchmark]
+    public int StateToReportWithoutKs() => Evaluate(_ingested, _withoutKs);
+
+    private int Evaluate(WindowState window) => Evaluate(window, _options);
+
+    private static int Evaluate(WindowState window, DriftOptions[] all)
     {
         int drifted = 0;
-        foreach (DriftOptions options in _options)
+        foreach (DriftOptions options in all)
         {
             DriftReport report = DriftEvaluator.Evaluate(window, options);
             drifted += report.Dataset.DriftedColumns;
