@@ -60,7 +60,7 @@ public static class TableFile
             return [.. parquet.Columns.Select(c => c.Name)];
         }
         using CsvTable csv = CsvTable.Open(path, options.Delimiter);
-        return csv.Header;
+        return [.. csv.Header];
     }
 
     /// <summary>
