@@ -20,7 +20,9 @@ internal sealed class LabelCache
     // A small direct-mapped front cache keyed by the UTF-8 bytes, so that a repeated label costs a hash of a few bytes
     // and one comparison, without decoding to UTF-16.
     private const int FrontSlots = 64;
+    private const int FrontKeyBytes = 64;
     private readonly byte[]?[] _frontKeys = new byte[FrontSlots][];
+    private readonly int[] _frontLengths = new int[FrontSlots];
     private readonly string?[] _frontLabels = new string?[FrontSlots];
     private Dictionary<double, string>? _numbers;
     private bool _enabled = true;
@@ -33,12 +35,15 @@ internal sealed class LabelCache
     public string Get(ReadOnlySpan<byte> trimmed)
     {
         int slot = Slot(trimmed);
-        if (_frontKeys[slot] is { } key && trimmed.SequenceEqual(key))
+        if (_frontKeys[slot] is { } key && trimmed.SequenceEqual(key.AsSpan(0, _frontLengths[slot])))
             return _frontLabels[slot]!;
         string label = Decode(trimmed);
-        if (_enabled && trimmed.Length <= 64)
+        if (_enabled && trimmed.Length <= FrontKeyBytes)
         {
-            _frontKeys[slot] = trimmed.ToArray();
+            // Each slot keeps one buffer: a column that misses often does not allocate per value.
+            byte[] slotKey = _frontKeys[slot] ??= new byte[FrontKeyBytes];
+            trimmed.CopyTo(slotKey);
+            _frontLengths[slot] = trimmed.Length;
             _frontLabels[slot] = label;
         }
         return label;
