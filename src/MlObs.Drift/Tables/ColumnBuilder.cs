@@ -1,21 +1,6 @@
-using System.Buffers;
-using System.Text;
 using MlObs.Drift.Data;
 
 namespace MlObs.Drift.Tables;
-
-/// <summary>What a typed (Parquet) number stands for, which decides how it converts to a column kind.</summary>
-internal enum NumberSource
-{
-    /// <summary>A plain number (integer, floating-point, decimal, time of day in seconds).</summary>
-    Number,
-
-    /// <summary>A boolean as 0 or 1.</summary>
-    Boolean,
-
-    /// <summary>An instant as seconds since the Unix epoch.</summary>
-    Instant,
-}
 
 /// <summary>
 /// Collects the values of one column of a batch, converted to the column's kind: what does not convert is missing and counted
@@ -63,30 +48,13 @@ internal abstract class ColumnBuilder
     /// <summary>Adds a text cell as it is in the file (untrimmed UTF-8).</summary>
     public abstract void AddText(ReadOnlySpan<byte> raw);
 
-    /// <summary>Adds a text value (a Parquet string); null is missing.</summary>
-    public virtual void AddString(string? value)
-    {
-        if (value is null)
-        {
-            AddMissing();
-            return;
-        }
-        byte[]? rented = null;
-        int max = Encoding.UTF8.GetMaxByteCount(value.Length);
-        Span<byte> bytes = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        int count = Encoding.UTF8.GetBytes(value, bytes);
-        AddText(bytes[..count]);
-        if (rented is not null)
-            ArrayPool<byte>.Shared.Return(rented);
-    }
-
-    /// <summary>Adds a typed number; NaN is missing.</summary>
-    public abstract void AddNumber(double value, NumberSource source);
-
     /// <summary>Adds a missing value.</summary>
     public abstract void AddMissing();
 
-    /// <summary>Returns the values added since the last call and starts a new buffer.</summary>
+    /// <summary>
+    /// Returns the values added since the last call, in the builder's buffer when it is reused, else in an array of their
+    /// own; the builder then starts over in its buffer.
+    /// </summary>
     public abstract ColumnValues Take();
 
     /// <summary>The capacity to grow to when the buffer of <paramref name="length"/> is full.</summary>
@@ -126,16 +94,6 @@ internal sealed class NumericBuilder : ColumnBuilder
         Append(value);
     }
 
-    public override void AddNumber(double value, NumberSource source)
-    {
-        if (_datetime && source != NumberSource.Instant && !double.IsNaN(value))
-        {
-            value = double.NaN;
-            Invalid++;
-        }
-        Append(value);
-    }
-
     public override void AddMissing() => Append(double.NaN);
 
     private void Append(double value)
@@ -152,9 +110,8 @@ internal sealed class NumericBuilder : ColumnBuilder
 
     public override ColumnValues Take()
     {
-        var column = new NumericValues(Name, _values.AsMemory(0, Count), Invalid);
-        if (!Reuse)
-            _values = [];
+        ReadOnlyMemory<double> values = Reuse ? _values.AsMemory(0, Count) : _values.AsSpan(0, Count).ToArray();
+        var column = new NumericValues(Name, values, Invalid);
         Count = 0;
         Invalid = 0;
         return column;
@@ -185,9 +142,8 @@ internal abstract class LabelBuilder : ColumnBuilder
 
     public override ColumnValues Take()
     {
-        var column = new CategoryValues(Name, _values.AsMemory(0, Count), Invalid);
-        if (!Reuse)
-            _values = [];
+        ReadOnlyMemory<string?> values = Reuse ? _values.AsMemory(0, Count) : _values.AsSpan(0, Count).ToArray();
+        var column = new CategoryValues(Name, values, Invalid);
         Count = 0;
         Invalid = 0;
         return column;
@@ -209,50 +165,6 @@ internal sealed class CategoryBuilder : LabelBuilder
         ReadOnlySpan<byte> text = CellText.Trim(raw);
         Append(CellText.IsMissing(text) ? null : _labels.Get(text));
     }
-
-    public override void AddString(string? value)
-    {
-        if (value is null)
-        {
-            Append(null);
-            return;
-        }
-        ReadOnlySpan<char> text = CellText.Trim(value.AsSpan());
-        // The missing tokens are ASCII and at most 4 characters: check them on a small UTF-8 copy.
-        if (text.Length <= 4)
-        {
-            Span<byte> ascii = stackalloc byte[4];
-            int n = 0;
-            bool isAscii = true;
-            foreach (char c in text)
-            {
-                if (c >= 128)
-                {
-                    isAscii = false;
-                    break;
-                }
-                ascii[n++] = (byte)c;
-            }
-            if (isAscii && CellText.IsMissing(ascii[..n]))
-            {
-                Append(null);
-                return;
-            }
-        }
-        Append(_labels.Get(text));
-    }
-
-    public override void AddNumber(double value, NumberSource source)
-    {
-        if (double.IsNaN(value))
-            Append(null);
-        else if (source == NumberSource.Boolean)
-            Append(value != 0 ? CellText.True : CellText.False);
-        else if (source == NumberSource.Instant)
-            Append(CellText.InstantLabel(value));
-        else
-            Append(_labels.GetNumber(value));
-    }
 }
 
 /// <summary>Boolean columns: the labels "false" and "true"; anything else present is invalid.</summary>
@@ -273,23 +185,6 @@ internal sealed class BooleanBuilder : LabelBuilder
         else if (CellText.TryParseBoolean(text, out bool value))
         {
             Append(value ? CellText.True : CellText.False);
-        }
-        else
-        {
-            Invalid++;
-            Append(null);
-        }
-    }
-
-    public override void AddNumber(double value, NumberSource source)
-    {
-        if (double.IsNaN(value))
-        {
-            Append(null);
-        }
-        else if (source == NumberSource.Boolean)
-        {
-            Append(value != 0 ? CellText.True : CellText.False);
         }
         else
         {

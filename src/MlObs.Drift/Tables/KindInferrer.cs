@@ -93,10 +93,10 @@ internal sealed class KindInferrer
         }
     }
 
-    /// <summary>Observes a text value (a Parquet string); null is missing.</summary>
-    public void ObserveString(string? value)
+    /// <summary>Observes a text value (a Parquet string).</summary>
+    public void ObserveChars(ReadOnlySpan<char> value)
     {
-        if (value is null || _state == State.Categorical)
+        if (_state == State.Categorical)
             return;
         byte[]? rented = null;
         int max = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);

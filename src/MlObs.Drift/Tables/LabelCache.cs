@@ -16,6 +16,14 @@ internal sealed class LabelCache
     private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly char[] _scratch = new char[256];
+
+    // A small direct-mapped front cache keyed by the UTF-8 bytes, so that a repeated label costs a hash of a few bytes
+    // and one comparison, without decoding to UTF-16.
+    private const int FrontSlots = 64;
+    private const int FrontKeyBytes = 64;
+    private readonly byte[]?[] _frontKeys = new byte[FrontSlots][];
+    private readonly int[] _frontLengths = new int[FrontSlots];
+    private readonly string?[] _frontLabels = new string?[FrontSlots];
     private Dictionary<double, string>? _numbers;
     private bool _enabled = true;
     private long _lookups;
@@ -25,6 +33,39 @@ internal sealed class LabelCache
 
     /// <summary>The label of a cell given as trimmed, non-missing UTF-8.</summary>
     public string Get(ReadOnlySpan<byte> trimmed)
+    {
+        int slot = Slot(trimmed);
+        if (_frontKeys[slot] is { } key && trimmed.SequenceEqual(key.AsSpan(0, _frontLengths[slot])))
+            return _frontLabels[slot]!;
+        string label = Decode(trimmed);
+        if (_enabled && trimmed.Length <= FrontKeyBytes)
+        {
+            // Each slot keeps one buffer: a column that misses often does not allocate per value.
+            byte[] slotKey = _frontKeys[slot] ??= new byte[FrontKeyBytes];
+            trimmed.CopyTo(slotKey);
+            _frontLengths[slot] = trimmed.Length;
+            _frontLabels[slot] = label;
+        }
+        return label;
+    }
+
+    private static int Slot(ReadOnlySpan<byte> bytes)
+    {
+        ulong hash = (ulong)bytes.Length;
+        if (bytes.Length >= 8)
+        {
+            hash ^= System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes)
+                ^ (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes[^8..]) * 31);
+        }
+        else
+        {
+            foreach (byte b in bytes)
+                hash = (hash * 31) + b;
+        }
+        return (int)((hash * 0x9E3779B97F4A7C15UL) >> 58);
+    }
+
+    private string Decode(ReadOnlySpan<byte> trimmed)
     {
         char[]? rented = null;
         Span<char> chars = trimmed.Length <= _scratch.Length

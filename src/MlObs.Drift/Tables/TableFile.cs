@@ -60,7 +60,7 @@ public static class TableFile
             return [.. parquet.Columns.Select(c => c.Name)];
         }
         using CsvTable csv = CsvTable.Open(path, options.Delimiter);
-        return csv.Header;
+        return [.. csv.Header];
     }
 
     /// <summary>
@@ -223,29 +223,33 @@ public static class TableFile
         int[] fieldArray = [.. fields];
         var progress = new ProgressReporter(options.Progress, path, csv.Length);
         long rows = 0;
-        int inBatch = 0;
-        while (csv.Read())
+        int count;
+        while ((count = FillBatch(csv, builderArray, fieldArray, batchRows, rows, progress, ct)) > 0)
         {
-            for (int k = 0; k < fieldArray.Length; k++)
-                builderArray[k].AddText(csv.Field(fieldArray[k]));
-            rows++;
-            if (++inBatch == batchRows)
+            rows += count;
+            yield return Take(builderArray, count);
+        }
+        progress.Done(rows);
+    }
+
+    /// <summary>Reads up to <paramref name="batchRows"/> rows into the builders; returns how many (0 at the end).</summary>
+    private static int FillBatch(
+        CsvTable csv, ColumnBuilder[] builders, int[] fields, int batchRows, long rowsBefore, ProgressReporter progress, CancellationToken ct)
+    {
+        int count = 0;
+        while (count < batchRows && csv.Read())
+        {
+            for (int k = 0; k < fields.Length; k++)
+                builders[k].AddText(csv.Field(fields[k]));
+            if ((++count & 1023) == 0)
             {
                 ct.ThrowIfCancellationRequested();
-                progress.Tick(csv.BytesRead, rows);
-                yield return Take(builderArray, inBatch);
-                inBatch = 0;
-            }
-            else if ((rows & 1023) == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-                progress.Tick(csv.BytesRead, rows);
+                progress.Tick(csv.BytesRead, rowsBefore + count);
             }
         }
         ct.ThrowIfCancellationRequested();
-        progress.Done(rows);
-        if (inBatch > 0)
-            yield return Take(builderArray, inBatch);
+        progress.Tick(csv.BytesRead, rowsBefore + count);
+        return count;
     }
 
     /// <summary>The rows of a batch: <see cref="TableReadOptions.BatchRows"/>, fewer for a wide table.</summary>
@@ -299,18 +303,7 @@ public static class TableFile
                 if (decided || groupRows == 0)
                     continue;
                 ct.ThrowIfCancellationRequested();
-                using ColumnData data = parquet.ReadColumn(g, column, ct);
-                if (data.Numbers is { } numbers)
-                {
-                    for (int i = 0; i < groupRows; i++)
-                        inferrer.ObserveNumber(numbers[i]);
-                }
-                else
-                {
-                    string?[] texts = data.Texts!;
-                    for (int i = 0; i < groupRows && !inferrer.IsCategorical; i++)
-                        inferrer.ObserveString(texts[i]);
-                }
+                parquet.Observe(g, column, inferrer, ct);
             }
             rows += groupRows;
             bytes += groupBytes;
@@ -345,36 +338,37 @@ public static class TableFile
             }
         }
         int batchRows = BatchRows(options, columns.Count);
-        ColumnBuilder[] builderArray = [.. specs.Select(s => ColumnBuilder.Create(s.Name, s.Kind, batchRows, options.ReuseBuffers))];
+        var labels = new LabelCache[specs.Count];
+        var converted = new ConvertedColumn[specs.Count];
+        for (int k = 0; k < specs.Count; k++)
+        {
+            labels[k] = new LabelCache();
+            converted[k] = new ConvertedColumn(specs[k].Name);
+        }
         var progress = new ProgressReporter(options.Progress, path, parquet.Length);
         long rows = 0;
         long bytes = 0;
         for (int g = 0; g < parquet.RowGroupCount; g++)
         {
             (int groupRows, long groupBytes) = parquet.RowGroup(g);
-            var data = new ColumnData[columns.Count];
-            try
+            if (groupRows > 0)
             {
-                for (int k = 0; k < columns.Count; k++)
+                for (int k = 0; k < specs.Count; k++)
                 {
                     ct.ThrowIfCancellationRequested();
-                    data[k] = parquet.ReadColumn(g, columns[k], ct);
-                }
-                for (int start = 0; start < groupRows; start += batchRows)
-                {
-                    int count = Math.Min(batchRows, groupRows - start);
-                    for (int k = 0; k < data.Length; k++)
-                        data[k].CopyTo(builderArray[k], start, count);
-                    rows += count;
-                    ct.ThrowIfCancellationRequested();
-                    progress.Tick(bytes + (long)((double)groupBytes * (start + count) / groupRows), rows);
-                    yield return Take(builderArray, count);
+                    parquet.Convert(g, columns[k], specs[k].Kind, labels[k], converted[k], options.ReuseBuffers, ct);
                 }
             }
-            finally
+            for (int start = 0; start < groupRows; start += batchRows)
             {
-                foreach (ColumnData? d in data)
-                    d?.Dispose();
+                int count = Math.Min(batchRows, groupRows - start);
+                var batch = new ColumnValues[specs.Count];
+                for (int k = 0; k < specs.Count; k++)
+                    batch[k] = converted[k].Slice(start, count);
+                rows += count;
+                ct.ThrowIfCancellationRequested();
+                progress.Tick(bytes + (long)((double)groupBytes * (start + count) / groupRows), rows);
+                yield return new RowBatch(count, batch);
             }
             bytes += groupBytes;
         }

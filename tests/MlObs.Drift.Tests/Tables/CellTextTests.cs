@@ -64,6 +64,24 @@ public sealed class CellTextTests
     public void NumberLabels_AreCanonical(double value, string label) => Assert.Equal(label, CellText.NumberLabel(value));
 
     [Fact]
+    public void LabelCache_WithMoreLabelsThanFrontSlots_ReturnsTheRightSharedLabel()
+    {
+        var cache = new LabelCache();
+        var first = new Dictionary<int, string>();
+        for (int i = 0; i < 20_000; i++)
+        {
+            int k = (i * 7919) % 500;
+            string text = "label-" + k.ToString(CultureInfo.InvariantCulture);
+            string label = cache.Get(Encoding.UTF8.GetBytes(text));
+            Assert.Equal(text, label);
+            if (first.TryGetValue(k, out string? seen))
+                Assert.Same(seen, label);
+            else
+                first[k] = label;
+        }
+    }
+
+    [Fact]
     public void LabelCache_TurnsItselfOffForIdLikeColumns_AndStaysCorrect()
     {
         var cache = new LabelCache();

@@ -72,6 +72,17 @@ public sealed class CsvReadTests : IDisposable
     }
 
     [Fact]
+    public void Utf16WithAByteOrderMark_IsTranscoded()
+    {
+        string path = _files.Bytes("utf16.csv", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes("a;b\n1.5;é\n")]);
+        Assert.Equal(["a", "b"], TableFile.ReadHeader(path));
+        TableSchema schema = TableFile.InferSchema(path);
+        Dictionary<string, ColumnValues> values = Batches.ReadAll(path, schema);
+        Assert.Equal([1.5], values.Numbers("a"));
+        Check.Labels(["é"], values.Labels("b"));
+    }
+
+    [Fact]
     public void CrLfLineEnds_AreRead_AndEmptyLinesSkipped()
     {
         string path = _files.Text("crlf.csv", "a,b\r\n1.5,x\r\n\r\n2.5,y\r\n");

@@ -143,6 +143,26 @@ public sealed class ParquetReadTests : IDisposable
         Assert.Equal(3, values["city"].InvalidCount);   // "Paris", "Lyon", "Paris" are not booleans; "NA" is missing
         Assert.Equal("2024-01-02T03:04:05Z", values.Labels("seen")[0]);
         Assert.Equal(4, values["ratio"].InvalidCount);   // numbers are not booleans
+
+        // Numbers are not instants either.
+        var asInstants = new TableSchema([new ColumnSpec("score", ColumnKind.Datetime)]);
+        Assert.Equal(3, Batches.ReadAll(parquet, asInstants)["score"].InvalidCount);
+    }
+
+    [Fact]
+    public async Task ReuseBuffers_ReadsTheSameValues()
+    {
+        string path = await WriteSampleAsync();
+        TableSchema schema = TableFile.InferSchema(path);
+        var seen = new List<double>();
+        var cities = new List<string?>();
+        foreach (RowBatch batch in TableFile.Read(path, schema, new TableReadOptions { BatchRows = 2, ReuseBuffers = true }))
+        {
+            seen.AddRange(((NumericValues)batch.Columns[schema.IndexOf("seen")]).Values.ToArray());
+            cities.AddRange(((CategoryValues)batch.Columns[schema.IndexOf("city")]).Values.ToArray());
+        }
+        Assert.Equal(Batches.ReadAll(path, schema).Numbers("seen"), seen);
+        Check.Labels(["Paris", null, "Lyon", "Paris", null], [.. cities]);
     }
 
     [Fact]
