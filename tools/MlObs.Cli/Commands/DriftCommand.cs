@@ -228,7 +228,8 @@ internal static class DriftCommand
         var window = new WindowState(profile);
         window.DeclareColumns(TableFile.ReadHeader(a.Current));
         progress.Phase = $"reading {Path.GetFileName(a.Current)}";
-        var readOptions = new TableReadOptions { Progress = progress, Columns = readColumns };
+        // Batches are ingested at once (the window copies what it keeps), so the reader may refill the same buffers.
+        var readOptions = new TableReadOptions { Progress = progress, Columns = readColumns, ReuseBuffers = true };
         foreach (RowBatch batch in TableFile.Read(a.Current, profile.Schema, readOptions, cancellationToken))
             window.Add(batch);
         progress.Done();
@@ -281,6 +282,7 @@ internal static class DriftCommand
         var readOptions = new TableReadOptions
         {
             Progress = progress,
+            ReuseBuffers = true,
             KindOverrides = kinds.Count == 0 ? null : kinds,
             Columns = columns,
         };
