@@ -124,7 +124,7 @@ public static class KolmogorovDistribution
             {
                 sum += Math.Exp(logTerm - maxLog);
                 // The terms are unimodal in j (a quasi-binomial distribution): once they fall steadily and are e⁻⁶⁰ below the
-                // largest, the at most n terms left add less than n·e⁻⁶⁰ < 1e-20 relative. This makes large n O(√n), not O(n).
+                // largest, the at most n terms left add less than n·e⁻⁶⁰ < 1e-20 relative. It saves the negligible tail of the sum.
                 decreasing = logTerm < previousLog ? decreasing + 1 : 0;
                 if (decreasing >= 8 && logTerm < maxLog - 60)
                     break;
