@@ -166,6 +166,12 @@ public static class DriftEvaluator
         }
     }
 
+    /// <summary>The labels and edges of each grid's coarse bins, computed once per grid (they are the same for every window).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<NumericGrid, Tuple<string[], double[]>> HistogramAxes = [];
+
+    private static Tuple<string[], double[]> HistogramAxis(NumericGrid grid) =>
+        HistogramAxes.GetValue(grid, g => Tuple.Create(g.CoarseLabels(ColumnEvaluation.Format), g.CoarseEdgeValues()));
+
     /// <summary>The comparison of one column.</summary>
     private sealed class ColumnEvaluation(ColumnProfile reference, ColumnWindow current, WindowState window, DriftOptions options)
     {
@@ -532,7 +538,8 @@ public static class DriftEvaluator
         {
             double[] r = profile.CoarseCounts!;
             double[] c = grid.ToCoarse(win.FineCounts);
-            return new HistogramPair(grid.CoarseLabels(Format), grid.CoarseEdgeValues(), Shares(r), Shares(c));
+            Tuple<string[], double[]> axis = HistogramAxis(grid);
+            return new HistogramPair(axis.Item1, axis.Item2, Shares(r), Shares(c));
         }
 
         private HistogramPair CategoryHistogram(List<(string Label, double Ref, double Cur)> keys)
@@ -563,7 +570,7 @@ public static class DriftEvaluator
 
         private static string Label(double key) => double.IsNaN(key) ? "(other values)" : Format(key);
 
-        private static string Format(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
+        internal static string Format(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
 
         private static int ClampInt(long n) => (int)Math.Min(n, int.MaxValue);
     }
