@@ -334,7 +334,9 @@ public sealed class ProcessHookCommandRunnerTests : IDisposable
     {
         // .NET ignores SIGPIPE; a tool that inherited that would not die when its reader goes
         // away. (The Process path does pass the ignored SIGPIPE on.)
-        WriteTool("signals", "grep -E '^Sig(Ign|Blk):' /proc/$$/status");
+        // Builtins only: an external grep would read /proc/$$/status while the shell (dash uses vfork) still blocks every
+        // signal around starting it, which made this test flaky.
+        WriteTool("signals", "while IFS= read -r line; do case \"$line\" in SigBlk:*|SigIgn:*) printf '%s\\n' \"$line\";; esac; done < /proc/$$/status");
 
         var result = await Runner().RunAsync(new HookCommandRequest("signals", []));
 
