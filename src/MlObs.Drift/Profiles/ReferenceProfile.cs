@@ -47,6 +47,59 @@ public sealed class ReferenceProfile
 
     /// <summary>The column with that name, or null.</summary>
     public ColumnProfile? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>
+    /// The first 16 bytes, in hex, of the SHA-256 of the profile's JSON (<see cref="ReferenceProfileJson"/>): the same for
+    /// the same reference and options, different for any other. Windows saved with <c>WindowStateJson</c> record it.
+    /// </summary>
+    public string Fingerprint => _fingerprint ??= ComputeFingerprint();
+
+    private string? _fingerprint;
+
+    private string ComputeFingerprint()
+    {
+        using var hash = new HashingStream();
+        ReferenceProfileJson.Write(this, hash);
+        return Convert.ToHexStringLower(hash.Hash.GetHashAndReset().AsSpan(0, 16));
+    }
+
+    /// <summary>A write-only stream that feeds SHA-256.</summary>
+    private sealed class HashingStream : Stream
+    {
+        public System.Security.Cryptography.IncrementalHash Hash { get; } =
+            System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Hash.AppendData(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Hash.AppendData(buffer);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                Hash.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 }
 
 /// <summary>The reference statistics of one column.</summary>

@@ -30,7 +30,7 @@ public sealed class CategoricalWindow : ColumnWindow
     public IReadOnlyDictionary<string, long> Unseen => _unseen;
 
     /// <summary>Values of unseen categories beyond the limit.</summary>
-    public long UnseenOverflow { get; private set; }
+    public long UnseenOverflow { get; internal set; }
 
     /// <summary>All values of categories absent from the reference's list.</summary>
     public long UnseenTotal => UnseenOverflow + _unseen.Values.Sum();
@@ -70,6 +70,8 @@ public sealed class CategoricalWindow : ColumnWindow
         else
             UnseenOverflow += n;
     }
+
+    internal void RestoreUnseen(string label, long n) => _unseen[label] = n;
 
     internal override void Merge(ColumnWindow other)
     {

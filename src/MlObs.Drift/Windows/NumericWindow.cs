@@ -43,28 +43,28 @@ public sealed class NumericWindow : ColumnWindow
     public double[] FineOffsets { get; }
 
     /// <summary>Smallest value (+∞ when there is none).</summary>
-    public double Min { get; private set; }
+    public double Min { get; internal set; }
 
     /// <summary>Largest value (−∞ when there is none).</summary>
-    public double Max { get; private set; }
+    public double Max { get; internal set; }
 
     /// <summary>Σ (x − c) with c the reference mean.</summary>
-    public double CenteredSum { get; private set; }
+    public double CenteredSum { get; internal set; }
 
     /// <summary>Σ (x − c)² with c the reference mean.</summary>
-    public double CenteredSumOfSquares { get; private set; }
+    public double CenteredSumOfSquares { get; internal set; }
 
     /// <summary>Σ (reference min − x) over values below the reference minimum.</summary>
-    public double BelowRangeDistance { get; private set; }
+    public double BelowRangeDistance { get; internal set; }
 
     /// <summary>Σ (x − reference max) over values above the reference maximum.</summary>
-    public double AboveRangeDistance { get; private set; }
+    public double AboveRangeDistance { get; internal set; }
 
     /// <summary>Distinct values and counts of a discrete column (null otherwise).</summary>
     public IReadOnlyDictionary<double, long>? Distinct => _distinct;
 
     /// <summary>Values of a discrete column beyond <see cref="DiscreteTrackLimit"/> distinct ones.</summary>
-    public long DistinctOverflow { get; private set; }
+    public long DistinctOverflow { get; internal set; }
 
     /// <summary>The values (unsorted), when the window keeps them.</summary>
     public IReadOnlyList<double>? Values => _values;
@@ -184,6 +184,17 @@ public sealed class NumericWindow : ColumnWindow
             foreach ((double x, long n) in o._distinct)
                 AddDistinct(x, n);
             DistinctOverflow += o.DistinctOverflow;
+        }
+    }
+
+    internal void RestoreExtras(IEnumerable<double>? values, IEnumerable<KeyValuePair<double, long>>? distinct)
+    {
+        if (values is not null)
+            _values?.AddRange(values);
+        if (distinct is not null && _distinct is not null)
+        {
+            foreach ((double x, long n) in distinct)
+                _distinct[x] = n;
         }
     }
 

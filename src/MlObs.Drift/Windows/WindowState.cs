@@ -43,7 +43,7 @@ public sealed class WindowState
     public bool KeepsValues { get; }
 
     /// <summary>Rows added.</summary>
-    public long Rows { get; private set; }
+    public long Rows { get; internal set; }
 
     /// <summary>Columns seen in the window that the reference does not have (schema change), in ordinal order.</summary>
     public IReadOnlyList<string> NewColumns => [.. _newColumns.Order(StringComparer.Ordinal)];
@@ -88,6 +88,8 @@ public sealed class WindowState
         }
     }
 
+    internal void RestoreNewColumns(IEnumerable<string> names) => _newColumns.UnionWith(names);
+
     /// <summary>Adds another window of the same profile into this one.</summary>
     public void Merge(WindowState other)
     {
@@ -123,13 +125,13 @@ public abstract class ColumnWindow
     public string Name { get; }
 
     /// <summary>Rows in which the column was present.</summary>
-    public long Rows { get; private protected set; }
+    public long Rows { get; internal set; }
 
     /// <summary>Non-missing values.</summary>
-    public long Count { get; private protected set; }
+    public long Count { get; internal set; }
 
     /// <summary>Values present but unreadable as the column's kind (also counted as missing).</summary>
-    public long Invalid { get; private protected set; }
+    public long Invalid { get; internal set; }
 
     /// <summary>Missing values.</summary>
     public long Missing => Rows - Count;

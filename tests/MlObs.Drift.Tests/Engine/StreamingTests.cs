@@ -182,6 +182,52 @@ public sealed class StreamingTests
         }
     }
 
+    [Theory]
+    [InlineData(ProfileMode.Exact)]
+    [InlineData(ProfileMode.Streaming)]
+    public void WindowJson_RoundTrips_AndGivesTheSameReport(ProfileMode mode)
+    {
+        TableSchema schema = Schema(("x", ColumnKind.Numerical), ("c", ColumnKind.Categorical), ("d", ColumnKind.Numerical),
+            ("empty", ColumnKind.Numerical));
+        RowBatch Make(int n, int seed, double shift) => Batch(
+            Num("x", [.. Normal(n, shift, 1, seed)]),
+            Cat("c", [.. Enumerable.Range(0, n).Select(i => i % 13 == 0 ? "new" + (i % 4) : i % 17 == 0 ? null : "k" + ((i + seed) % 4))]),
+            Num("d", [.. Enumerable.Range(0, n).Select(i => (double)((i * seed) % 7))]),
+            Num("empty", [.. Enumerable.Repeat(double.NaN, n)]));
+        ReferenceProfile profile = Fit(schema, Make(2000, 1, 0), new ProfileOptions { Mode = mode });
+        WindowState window = Window(profile, Make(900, 3, 0.3), Batch(Num("x", [1.0, 2.0]), Num("extra", [1.0, 2.0])));
+        using var stream = new MemoryStream();
+        WindowStateJson.Write(window, stream);
+        stream.Position = 0;
+        WindowState loaded = WindowStateJson.Read(stream, profile);
+        foreach (DriftOptions options in new[] { new DriftOptions(), new DriftOptions { Preset = DriftPreset.Evidently } })
+            Assert.Equal(DriftReportText(DriftEvaluator.Evaluate(window, options)), DriftReportText(DriftEvaluator.Evaluate(loaded, options)));
+        Assert.Equal(["extra"], loaded.NewColumns);
+        Assert.Equal(window.Rows, loaded.Rows);
+        // A loaded window keeps ingesting and merging like the original.
+        window.Add(Make(100, 9, 1));
+        loaded.Add(Make(100, 9, 1));
+        Assert.Equal(DriftReportText(DriftEvaluator.Evaluate(window)), DriftReportText(DriftEvaluator.Evaluate(loaded)));
+    }
+
+    [Fact]
+    public void WindowJson_RefusesAnotherProfile_AndFingerprintsAreStable()
+    {
+        TableSchema schema = Schema(("x", ColumnKind.Numerical));
+        ReferenceProfile a = Fit(schema, Batch(Num("x", Normal(500, 0, 1, 1))));
+        ReferenceProfile sameAsA = Fit(schema, Batch(Num("x", Normal(500, 0, 1, 1))));
+        ReferenceProfile b = Fit(schema, Batch(Num("x", Normal(500, 0, 1, 2))));
+        Assert.Equal(a.Fingerprint, sameAsA.Fingerprint);
+        Assert.NotEqual(a.Fingerprint, b.Fingerprint);
+        Assert.Matches("^[0-9a-f]{32}$", a.Fingerprint);
+        using var stream = new MemoryStream();
+        WindowStateJson.Write(Window(a, Batch(Num("x", [1.0]))), stream);
+        stream.Position = 0;
+        Assert.Contains("another reference profile", Assert.Throws<InvalidDataException>(() => WindowStateJson.Read(stream, b)).Message,
+            StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => WindowStateJson.Read(new MemoryStream("{}"u8.ToArray()), a));
+    }
+
     private static byte[] Serialize(ReferenceProfile profile)
     {
         using var stream = new MemoryStream();
