@@ -95,12 +95,7 @@ public static class DriftEvaluator
             current.Rows == 0 ? 0 : (double)current.Missing / current.Rows, ColumnStatus.Ok)
         {
             InvalidCurrent = current.Invalid,
-            ConstantReference = column switch
-            {
-                NumericColumnProfile n => n.IsConstant,
-                CategoricalColumnProfile c => c.IsConstant,
-                _ => false,
-            },
+            ConstantReference = SingleValue(column) is not null,
             ConstantCurrent = SingleValue(current) is not null,
         };
 

@@ -63,25 +63,16 @@ public sealed class ReferenceProfileBuilder
         {
             _rows += batch.RowCount;
         }
-        Span<bool> seen = _columns.Length <= 1024 ? stackalloc bool[_columns.Length] : new bool[_columns.Length];
+        // A column absent from the batch needs no bookkeeping: every column's missing count is the profile's rows minus its values.
         foreach (ColumnValues values in batch.Columns)
         {
             int i = _schema.IndexOf(values.Name);
             if (i < 0)
                 continue;
-            seen[i] = true;
             if (_secondPass)
                 (_columns[i] as NumericAccumulator)?.AddGrid(values);
             else
                 _columns[i].Add(values);
-        }
-        if (!_secondPass)
-        {
-            for (int i = 0; i < _columns.Length; i++)
-            {
-                if (!seen[i])
-                    _columns[i].AddMissing(batch.RowCount);
-            }
         }
     }
 
@@ -118,8 +109,6 @@ public sealed class ReferenceProfileBuilder
     private abstract class Accumulator
     {
         public abstract void Add(ColumnValues values);
-
-        public abstract void AddMissing(int rows);
 
         public abstract ColumnProfile Build(long rows);
     }
@@ -178,10 +167,6 @@ public sealed class ReferenceProfileBuilder
                         _values[(int)j] = x;
                 }
             }
-        }
-
-        public override void AddMissing(int rows)
-        {
         }
 
         public void PrepareGrid()
@@ -250,11 +235,13 @@ public sealed class ReferenceProfileBuilder
                 counts = _gridCounts!;
                 offsets = _gridOffsets!;
             }
+            // The calibration reads the profile it belongs to, so it is filled in after the profile is made.
+            var calibration = new Dictionary<string, Calibration>(StringComparer.Ordinal);
             var profile = new NumericColumnProfile(spec.Name, spec.Kind, rows, _count, _min, _max, _mean, std, grid, counts,
-                offsets, discrete, options.Mode == ProfileMode.Exact ? sample : null, none);
-            IReadOnlyDictionary<string, Calibration> calibration = Calibrator.Calibrate(profile, sample, options);
-            return new NumericColumnProfile(spec.Name, spec.Kind, rows, _count, _min, _max, _mean, std, grid, counts,
-                offsets, discrete, profile.SortedValues, calibration);
+                offsets, discrete, options.Mode == ProfileMode.Exact ? sample : null, calibration);
+            foreach ((string method, Calibration c) in Calibrator.Calibrate(profile, sample, options))
+                calibration[method] = c;
+            return profile;
         }
     }
 
@@ -290,18 +277,15 @@ public sealed class ReferenceProfileBuilder
             }
         }
 
-        public override void AddMissing(int rows)
-        {
-        }
-
         public override ColumnProfile Build(long rows)
         {
             string[] categories = [.. _order];
             long[] counts = [.. categories.Select(c => _counts[c])];
-            var profile = new CategoricalColumnProfile(spec.Name, spec.Kind, rows, _count, categories, counts, _other,
-                new Dictionary<string, Calibration>());
-            IReadOnlyDictionary<string, Calibration> calibration = Calibrator.Calibrate(profile, options);
-            return new CategoricalColumnProfile(spec.Name, spec.Kind, rows, _count, categories, counts, _other, calibration);
+            var calibration = new Dictionary<string, Calibration>(StringComparer.Ordinal);
+            var profile = new CategoricalColumnProfile(spec.Name, spec.Kind, rows, _count, categories, counts, _other, calibration);
+            foreach ((string method, Calibration c) in Calibrator.Calibrate(profile, options))
+                calibration[method] = c;
+            return profile;
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using MlObs.Drift.Data;
 
@@ -20,8 +19,7 @@ public static class ReferenceProfileJson
         ArgumentNullException.ThrowIfNull(stream);
         using var w = new Utf8JsonWriter(stream);
         w.WriteStartObject();
-        w.WriteString("format", FormatName);
-        w.WriteNumber("format_version", ReferenceProfile.FormatVersion);
+        VersionedJson.WriteHeader(w, FormatName, ReferenceProfile.FormatVersion);
         ProfileOptions o = profile.Options;
         w.WriteStartObject("options");
         w.WriteString("mode", o.Mode == ProfileMode.Exact ? "exact" : "streaming");
@@ -68,19 +66,19 @@ public static class ReferenceProfileJson
                     else
                     {
                         w.WriteStartObject("grid");
-                        w.WriteBase64String("edges", MemoryMarshal.AsBytes(n.Grid.Edges.AsSpan()));
+                        VersionedJson.WriteArray<double>(w, "edges", n.Grid.Edges);
                         w.WriteStartArray("coarse_edge_indices");
                         foreach (int i in n.Grid.CoarseEdgeIndices)
                             w.WriteNumberValue(i);
                         w.WriteEndArray();
-                        w.WriteBase64String("counts", MemoryMarshal.AsBytes(n.GridCounts.AsSpan()));
-                        w.WriteBase64String("offsets", MemoryMarshal.AsBytes(n.GridOffsets.AsSpan()));
+                        VersionedJson.WriteArray<long>(w, "counts", n.GridCounts);
+                        VersionedJson.WriteArray<double>(w, "offsets", n.GridOffsets);
                         w.WriteEndObject();
                     }
                     if (n.SortedValues is null)
                         w.WriteNull("sorted_values");
                     else
-                        w.WriteBase64String("sorted_values", MemoryMarshal.AsBytes(n.SortedValues.AsSpan()));
+                        VersionedJson.WriteArray<double>(w, "sorted_values", n.SortedValues);
                     break;
                 case CategoricalColumnProfile k:
                     w.WriteStartArray("categories");
@@ -131,31 +129,9 @@ public static class ReferenceProfileJson
     public static ReferenceProfile Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(stream, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"Not a JSON document: {e.Message}", e);
-        }
-        using (doc)
-        {
-            JsonElement root = doc.RootElement;
-            try
+        return VersionedJson.Read(stream, FormatName, "drift reference profile", ReferenceProfile.FormatVersion, "fit the reference again",
+            root =>
             {
-                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out JsonElement format)
-                    || format.GetString() != FormatName)
-                {
-                    throw new InvalidDataException($"Not a drift reference profile (\"format\" must be \"{FormatName}\").");
-                }
-                int version = root.GetProperty("format_version").GetInt32();
-                if (version != ReferenceProfile.FormatVersion)
-                {
-                    throw new InvalidDataException(
-                        $"Profile format version {version} is not supported (this build reads version {ReferenceProfile.FormatVersion}); fit the reference again.");
-                }
                 JsonElement o = root.GetProperty("options");
                 var options = new ProfileOptions
                 {
@@ -178,12 +154,7 @@ public static class ReferenceProfileJson
                 foreach (JsonElement c in root.GetProperty("columns").EnumerateArray())
                     columns.Add(ReadColumn(c));
                 return new ReferenceProfile(options, rows, columns);
-            }
-            catch (Exception e) when (e is KeyNotFoundException or FormatException or InvalidOperationException or ArgumentException)
-            {
-                throw new InvalidDataException($"Malformed profile: {e.Message}", e);
-            }
-        }
+            });
     }
 
     private static ColumnProfile ReadColumn(JsonElement c)
@@ -208,14 +179,14 @@ public static class ReferenceProfileJson
             JsonElement g = c.GetProperty("grid");
             if (g.ValueKind != JsonValueKind.Null)
             {
-                double[] edges = FromBytes<double>(g.GetProperty("edges").GetBytesFromBase64());
+                double[] edges = VersionedJson.ReadArray<double>(g.GetProperty("edges"));
                 int[] coarse = [.. g.GetProperty("coarse_edge_indices").EnumerateArray().Select(e => e.GetInt32())];
                 grid = new NumericGrid(edges, coarse);
-                counts = FromBytes<long>(g.GetProperty("counts").GetBytesFromBase64());
-                offsets = FromBytes<double>(g.GetProperty("offsets").GetBytesFromBase64());
+                counts = VersionedJson.ReadArray<long>(g.GetProperty("counts"));
+                offsets = VersionedJson.ReadArray<double>(g.GetProperty("offsets"));
             }
             JsonElement sv = c.GetProperty("sorted_values");
-            double[]? sorted = sv.ValueKind == JsonValueKind.Null ? null : FromBytes<double>(sv.GetBytesFromBase64());
+            double[]? sorted = sv.ValueKind == JsonValueKind.Null ? null : VersionedJson.ReadArray<double>(sv);
             return new NumericColumnProfile(name, kind, rows, count, NumberOrNaN(c, "min"), NumberOrNaN(c, "max"),
                 NumberOrNaN(c, "mean"), NumberOrNaN(c, "std"), grid, counts, offsets, c.GetProperty("discrete").GetBoolean(), sorted, calibration);
         }
@@ -223,13 +194,6 @@ public static class ReferenceProfileJson
         long[] categoryCounts = [.. c.GetProperty("counts").EnumerateArray().Select(e => e.GetInt64())];
         return new CategoricalColumnProfile(name, kind, rows, count, categories, categoryCounts,
             c.GetProperty("other_count").GetInt64(), calibration);
-    }
-
-    private static T[] FromBytes<T>(byte[] bytes) where T : struct
-    {
-        if (bytes.Length % Marshal.SizeOf<T>() != 0)
-            throw new InvalidDataException("A base64 array has a length that is not a whole number of values.");
-        return MemoryMarshal.Cast<byte, T>(bytes).ToArray();
     }
 
     private static void WriteNumberOrNull(Utf8JsonWriter w, string name, double value)

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using MlObs.Drift.Profiles;
 
@@ -22,8 +21,7 @@ public static class WindowStateJson
         ArgumentNullException.ThrowIfNull(stream);
         using var w = new Utf8JsonWriter(stream);
         w.WriteStartObject();
-        w.WriteString("format", FormatName);
-        w.WriteNumber("format_version", FormatVersion);
+        VersionedJson.WriteHeader(w, FormatName, FormatVersion);
         w.WriteString("profile_fingerprint", window.Profile.Fingerprint);
         w.WriteNumber("rows", window.Rows);
         w.WriteBoolean("keeps_values", window.KeepsValues);
@@ -48,12 +46,12 @@ public static class WindowStateJson
                     w.WriteNumber("centered_sum_of_squares", n.CenteredSumOfSquares);
                     w.WriteNumber("below_range_distance", n.BelowRangeDistance);
                     w.WriteNumber("above_range_distance", n.AboveRangeDistance);
-                    w.WriteBase64String("fine_counts", MemoryMarshal.AsBytes(n.FineCounts.AsSpan()));
-                    w.WriteBase64String("fine_offsets", MemoryMarshal.AsBytes(n.FineOffsets.AsSpan()));
+                    VersionedJson.WriteArray<long>(w, "fine_counts", n.FineCounts);
+                    VersionedJson.WriteArray<double>(w, "fine_offsets", n.FineOffsets);
                     if (n.Values is null)
                         w.WriteNull("values");
                     else
-                        w.WriteBase64String("values", MemoryMarshal.AsBytes(n.Values.ToArray().AsSpan()));
+                        VersionedJson.WriteArray<double>(w, "values", n.Values.ToArray());
                     w.WriteStartArray("distinct");
                     foreach ((double x, long count) in n.Distinct ?? new Dictionary<double, long>())
                     {
@@ -89,58 +87,33 @@ public static class WindowStateJson
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(profile);
-        JsonDocument doc;
-        try
+        return VersionedJson.Read(stream, FormatName, "drift window", FormatVersion, "start a new window", root =>
         {
-            doc = JsonDocument.Parse(stream, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"Not a JSON document: {e.Message}", e);
-        }
-        using (doc)
-        {
-            JsonElement root = doc.RootElement;
-            try
+            string fingerprint = root.GetProperty("profile_fingerprint").GetString() ?? "";
+            if (fingerprint != profile.Fingerprint)
             {
-                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out JsonElement format)
-                    || format.GetString() != FormatName)
-                {
-                    throw new InvalidDataException($"Not a drift window (\"format\" must be \"{FormatName}\").");
-                }
-                int version = root.GetProperty("format_version").GetInt32();
-                if (version != FormatVersion)
-                    throw new InvalidDataException($"Window format version {version} is not supported (this build reads {FormatVersion}).");
-                string fingerprint = root.GetProperty("profile_fingerprint").GetString() ?? "";
-                if (fingerprint != profile.Fingerprint)
-                {
-                    throw new InvalidDataException(
-                        $"The window was built on another reference profile ({fingerprint}, not {profile.Fingerprint}).");
-                }
-                var window = new WindowState(profile, root.GetProperty("keeps_values").GetBoolean())
-                {
-                    Rows = root.GetProperty("rows").GetInt64(),
-                };
-                window.RestoreNewColumns(root.GetProperty("new_columns").EnumerateArray().Select(e => e.GetString() ?? ""));
-                foreach (JsonElement c in root.GetProperty("columns").EnumerateArray())
-                {
-                    string name = c.GetProperty("name").GetString() ?? "";
-                    ColumnWindow column = window.Find(name) ?? throw new InvalidDataException($"Column '{name}' is not in the profile.");
-                    column.Rows = c.GetProperty("rows").GetInt64();
-                    column.Count = c.GetProperty("count").GetInt64();
-                    column.Invalid = c.GetProperty("invalid").GetInt64();
-                    if (column is NumericWindow n)
-                        ReadNumeric(c, n);
-                    else if (column is CategoricalWindow k)
-                        ReadCategorical(c, k);
-                }
-                return window;
+                throw new InvalidDataException(
+                    $"The window was built on another reference profile ({fingerprint}, not {profile.Fingerprint}).");
             }
-            catch (Exception e) when (e is KeyNotFoundException or FormatException or InvalidOperationException or ArgumentException)
+            var window = new WindowState(profile, root.GetProperty("keeps_values").GetBoolean())
             {
-                throw new InvalidDataException($"Malformed window: {e.Message}", e);
+                Rows = root.GetProperty("rows").GetInt64(),
+            };
+            window.RestoreNewColumns(root.GetProperty("new_columns").EnumerateArray().Select(e => e.GetString() ?? ""));
+            foreach (JsonElement c in root.GetProperty("columns").EnumerateArray())
+            {
+                string name = c.GetProperty("name").GetString() ?? "";
+                ColumnWindow column = window.Find(name) ?? throw new InvalidDataException($"Column '{name}' is not in the profile.");
+                column.Rows = c.GetProperty("rows").GetInt64();
+                column.Count = c.GetProperty("count").GetInt64();
+                column.Invalid = c.GetProperty("invalid").GetInt64();
+                if (column is NumericWindow n)
+                    ReadNumeric(c, n);
+                else if (column is CategoricalWindow k)
+                    ReadCategorical(c, k);
             }
-        }
+            return window;
+        });
     }
 
     private static void ReadNumeric(JsonElement c, NumericWindow n)
@@ -154,10 +127,10 @@ public static class WindowStateJson
         n.CenteredSumOfSquares = c.GetProperty("centered_sum_of_squares").GetDouble();
         n.BelowRangeDistance = c.GetProperty("below_range_distance").GetDouble();
         n.AboveRangeDistance = c.GetProperty("above_range_distance").GetDouble();
-        CopyExactly(c.GetProperty("fine_counts").GetBytesFromBase64(), n.FineCounts, n.Name);
-        CopyExactly(c.GetProperty("fine_offsets").GetBytesFromBase64(), n.FineOffsets, n.Name);
+        CopyExactly(VersionedJson.ReadArray<long>(c.GetProperty("fine_counts")), n.FineCounts, n.Name);
+        CopyExactly(VersionedJson.ReadArray<double>(c.GetProperty("fine_offsets")), n.FineOffsets, n.Name);
         JsonElement values = c.GetProperty("values");
-        double[]? restored = values.ValueKind == JsonValueKind.Null ? null : MemoryMarshal.Cast<byte, double>(values.GetBytesFromBase64()).ToArray();
+        double[]? restored = values.ValueKind == JsonValueKind.Null ? null : VersionedJson.ReadArray<double>(values);
         n.RestoreExtras(restored, c.GetProperty("distinct").EnumerateArray()
             .Select(e => new KeyValuePair<double, long>(e[0].GetDouble(), e[1].GetInt64())).ToList());
         n.DistinctOverflow = c.GetProperty("distinct_overflow").GetInt64();
@@ -174,9 +147,8 @@ public static class WindowStateJson
         k.UnseenOverflow = c.GetProperty("unseen_overflow").GetInt64();
     }
 
-    private static void CopyExactly<T>(byte[] bytes, T[] target, string column) where T : struct
+    private static void CopyExactly<T>(T[] source, T[] target, string column) where T : struct
     {
-        ReadOnlySpan<T> source = MemoryMarshal.Cast<byte, T>(bytes);
         if (source.Length != target.Length)
             throw new InvalidDataException($"Column '{column}' has {source.Length} bins; the profile's grid has {target.Length}.");
         source.CopyTo(target);
