@@ -85,8 +85,23 @@ public static class KolmogorovDistribution
         if (d >= 1)
             return 0.0;
         int last = (int)Math.Floor(n * (1.0 - d));
-        if (last >= VectorizedFrom && Vector256.IsHardwareAccelerated)
-            return SmirnovVectorized(n, d, last);
+        if (last >= VectorizedFrom)
+        {
+            int stride = SmirnovStride(n, d);
+            if (stride >= 2)
+                return SmirnovStrided(n, d, last, stride);
+            if (Vector256.IsHardwareAccelerated)
+                return SmirnovVectorized(n, d, last);
+        }
+        return SmirnovFullSum(n, d, last);
+    }
+
+    /// <summary>The Birnbaum–Tingey sum term by term (every j), as scipy's Cephes <c>smirnov</c> computes it.</summary>
+    internal static double SmirnovFullSum(int n, double d) =>
+        d <= 0 ? 1.0 : d >= 1 ? 0.0 : SmirnovFullSum(n, d, (int)Math.Floor(n * (1.0 - d)));
+
+    private static double SmirnovFullSum(int n, double d, int last)
+    {
         // Terms in log space: ln C(n,j) is accumulated exactly term by term.
         double logD = Math.Log(d);
         // One pass in log space, the running sum kept relative to the largest term so far (no overflow or underflow).
@@ -133,6 +148,88 @@ public static class KolmogorovDistribution
         }
         double logP = logD + maxLog + Math.Log(sum);
         return Math.Clamp(Math.Exp(logP), 0, 1);
+    }
+
+    /// <summary>
+    /// The stride of <see cref="SmirnovStrided"/>, or 0 when the sum must be taken term by term. As a function of a real j, the
+    /// terms form one smooth bump of width σ ≈ √n/(4d) (measured: its half-height width is ≈ n/(2√(n·d²))) that vanishes at
+    /// both ends of [0, n(1 − d)] once n·d² ≥ 2. By the Poisson summation formula, the sum over every integer and h times the
+    /// sum over every h-th integer then differ by about exp(−2π²σ²/h²), plus a term from the bump's left foot near j = 0 that
+    /// fades as n·d² grows. h = σ/16 below n·d² = 5 and σ/8 above keep both below 1e-12 (checked against the term-by-term sum
+    /// for n from 2,048 to 10⁶ and n·d² from 2 to 350, where σ/4 already gives 1e-10 from n·d² = 5 on).
+    /// </summary>
+    private static int SmirnovStride(int n, double d)
+    {
+        double c = n * d * d;
+        if (c < 2.0)
+            return 0;
+        double stride = Math.Sqrt(n) / (4 * d) / (c < 5.0 ? 16 : 8);
+        return stride >= int.MaxValue ? 0 : (int)stride;
+    }
+
+    /// <summary>
+    /// The Birnbaum–Tingey sum from every <paramref name="stride"/>-th term times the stride (see <see cref="SmirnovStride"/>),
+    /// walking out from near the bump's top (j ≈ 0.45·n(1 − d)) in both directions until the terms have fallen steadily to
+    /// e⁻⁵⁰ of the largest. Each term is computed on its own, without a running sum of ln C(n, j): with f = j/n and Stirling's
+    /// series, ln term_j = j·ln(1 + d/f) + (n − j)·ln(1 − d/(1 − f)) − ln(d + f) + ½·ln(n/(2π·j·(n − j))) + c(n) − c(j) −
+    /// c(n − j), where c(k) = ln k! − (k·ln k − k + ½·ln 2πk); the large n·ln n parts cancel before any rounding.
+    /// </summary>
+    private static double SmirnovStrided(int n, double d, int last, int stride)
+    {
+        double cn = StirlingCorrection(n);
+        int steps = last / stride;
+        int top = Math.Clamp((int)Math.Round(0.45 * last / stride), 1, steps);
+        double max = double.NegativeInfinity, sum = 0;
+        for (int direction = 1; direction >= -1; direction -= 2)
+        {
+            double previous = double.PositiveInfinity;
+            int falling = 0;
+            for (int k = direction > 0 ? top : top - 1; k >= 1 && k <= steps; k += direction)
+            {
+                int j = k * stride;
+                double f = (double)j / n;
+                double logTerm = j * LogOnePlus(d / f) + (n - j) * LogOnePlus(-d / (1.0 - f)) - Math.Log(d + f)
+                    + 0.5 * Math.Log(n / (2 * Math.PI * j * (double)(n - j))) + cn - StirlingCorrection(j) - StirlingCorrection(n - j);
+                if (double.IsNegativeInfinity(logTerm))
+                    break;
+                if (logTerm > max)
+                {
+                    sum = sum * Math.Exp(max - logTerm) + 1.0;
+                    max = logTerm;
+                }
+                else
+                {
+                    sum += Math.Exp(logTerm - max);
+                }
+                falling = logTerm < previous ? falling + 1 : 0;
+                previous = logTerm;
+                if (falling >= 3 && logTerm < max - 50)
+                    break;
+            }
+        }
+        if (double.IsNegativeInfinity(max))
+            return 0.0;
+        return Math.Clamp(Math.Exp(Math.Log(d * stride) + max + Math.Log(sum)), 0, 1);
+    }
+
+    /// <summary>ln(1 + x), accurate for small x (Goldberg's correction; <c>double.LogP1</c> is ln(1 + x) as written).</summary>
+    private static double LogOnePlus(double x)
+    {
+        double u = 1.0 + x;
+        if (u == 1.0)
+            return x;
+        if (u <= 0.0)
+            return double.NegativeInfinity; // only reached by rounding at the last term, 1 − d − j/n = 0: a zero term
+        return Math.Log(u) * x / (u - 1.0);
+    }
+
+    /// <summary>c(k) = ln k! − (k·ln k − k + ½·ln 2πk), by Stirling's series for k ≥ 20 and from ln Γ below.</summary>
+    private static double StirlingCorrection(int k)
+    {
+        if (k < 20)
+            return MathNet.Numerics.SpecialFunctions.GammaLn(k + 1.0) - (k * Math.Log(k) - k + 0.5 * Math.Log(2 * Math.PI * k));
+        double x = k, x2 = x * x;
+        return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - 1.0 / (1680 * x2)) / x2) / x2) / x;
     }
 
     /// <summary>From this many terms on, the Smirnov sum is computed four terms at a time.</summary>
