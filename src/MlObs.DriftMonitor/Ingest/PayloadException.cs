@@ -52,12 +52,15 @@ public static class RejectionReasons
     /// <summary>A CloudEvent lacks a required attribute or has an unknown type.</summary>
     public const string InvalidEvent = "invalid_event";
 
+    /// <summary>The model is known but has no reference yet, so its records cannot be compared with anything (409).</summary>
+    public const string NoReference = "no_reference";
+
     /// <summary>The caller sends faster than the configured rate limit.</summary>
     public const string RateLimited = "rate_limited";
 
     /// <summary>Every reason, for documentation and for initialising the counter's series.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Malformed, WrongShape, WrongType, TooLarge, UnsupportedMediaType, UnknownModel, InvalidEvent, RateLimited];
+        [Malformed, WrongShape, WrongType, TooLarge, UnsupportedMediaType, UnknownModel, NoReference, InvalidEvent, RateLimited];
 
     /// <summary>The problem title of a reason.</summary>
     public static string Title(string reason) => reason switch
@@ -68,6 +71,7 @@ public static class RejectionReasons
         TooLarge => "Payload too large",
         UnsupportedMediaType => "Unsupported content type",
         UnknownModel => "Unknown model",
+        NoReference => "No reference loaded",
         InvalidEvent => "Invalid CloudEvent",
         RateLimited => "Too many requests",
         _ => "Bad request",

@@ -31,6 +31,7 @@ internal static class DriftCommand
     {
         CreateCompare(),
         CreateProfile(),
+        DriftServeCommand.Create(),
     };
 
     private sealed class Shared
