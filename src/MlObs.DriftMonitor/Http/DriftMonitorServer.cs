@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using MlObs.DriftMonitor.Metrics;
 using MlObs.DriftMonitor.Models;
 using Serilog;
@@ -105,7 +106,7 @@ public sealed class DriftMonitorServer : IAsyncDisposable
             throw new InvalidOperationException($"Cannot listen on {options.BindAddress}:{options.Port}: {e.Message}", e);
         }
         var server = new DriftMonitorServer(app, registry, metrics, options, http, owned);
-        logger.Information("Drift monitor listening on {Address} with data in {DataDirectory} ({Models} models)",
+        logger.Information("Drift monitor listening on {Address:l} with data in {DataDirectory:l} ({Models} models)",
             server.Address, registry.DataDirectory, registry.Models.Count);
         return server;
     }

@@ -399,7 +399,7 @@ internal sealed class MonitorEndpoints(
         {
             c.Response.Headers.WWWAuthenticate = "Bearer";
             await Problem(c, 401, "Unauthorized", "This request changes the service's state and needs 'Authorization: Bearer <token>' with the service's token.", null, null).ConfigureAwait(false);
-            logger.Warning("Refused an unauthenticated {Method} {Path}", c.Request.Method, c.Request.Path.Value);
+            logger.Warning("Refused an unauthenticated {Method:l} {Path:l}", c.Request.Method, c.Request.Path.Value);
         }
         return ok;
     }
@@ -420,7 +420,7 @@ internal sealed class MonitorEndpoints(
             string? attributed = name is not null && registry.Find(name) is not null ? name : null;
             if (countRejection)
                 metrics.RecordsRejected(attributed, e.Reason, 1);
-            logger.Warning("Rejected {Method} {Path} for {Model}: {Reason}: {Detail}", c.Request.Method, c.Request.Path.Value, name ?? "", e.Reason, e.Message);
+            logger.Warning("Rejected {Method:l} {Path:l} for {Model:l}: {Reason:l}: {Detail:l}", c.Request.Method, c.Request.Path.Value, name ?? "", e.Reason, e.Message);
             if (!c.Response.HasStarted)
             {
                 if (e.Status == 429)

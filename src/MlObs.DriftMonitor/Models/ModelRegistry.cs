@@ -107,7 +107,7 @@ public sealed class ModelRegistry : IAsyncDisposable
             catch (Exception e) when (e is PayloadException or IOException or HttpRequestException or UnauthorizedAccessException or TaskCanceledException && !ct.IsCancellationRequested)
             {
                 model.ReferenceError = $"{source}: {e.Message}";
-                _logger.Error("The configured reference of {Model} cannot be loaded: {Error}", model.Name, model.ReferenceError);
+                _logger.Error("The configured reference of {Model:l} cannot be loaded: {Error:l}", model.Name, model.ReferenceError);
             }
         }
     }
@@ -125,7 +125,7 @@ public sealed class ModelRegistry : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"the data directory {DataDirectory} is not writable: {e.Message}";
+            return $"the data directory {DataDirectory:l} is not writable: {e.Message}";
         }
         foreach (MonitoredModel model in Models)
         {
@@ -146,7 +146,7 @@ public sealed class ModelRegistry : IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _logger.Error(e, "Periodic work of {Model} failed", model.Name);
+                _logger.Error(e, "Periodic work of {Model:l} failed", model.Name);
             }
         }
     }
@@ -162,7 +162,7 @@ public sealed class ModelRegistry : IAsyncDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _logger.Error("Snapshot of {Model} failed (its log keeps the records): {Error}", model.Name, e.Message);
+                _logger.Error("Snapshot of {Model:l} failed (its log keeps the records): {Error:l}", model.Name, e.Message);
             }
         }
     }

@@ -98,7 +98,7 @@ public sealed class MonitoredModel : IAsyncDisposable
         var model = new MonitoredModel(name, directory, settings, metrics, logger, time, log);
         metrics.ModelKnown(name);
         if (log.Recovery.BytesTruncated > 0)
-            model._logger.Warning("Write-ahead log recovery: {Recovery}", log.Recovery.ToString());
+            model._logger.Warning("Write-ahead log recovery: {Recovery:l}", log.Recovery.ToString());
         string profilePath = Path.Combine(directory, ProfileFile);
         if (File.Exists(profilePath))
         {
@@ -116,7 +116,7 @@ public sealed class MonitoredModel : IAsyncDisposable
             }
             catch (Exception e) when (e is InvalidDataException or JsonException or IOException)
             {
-                model._logger.Warning("The last report could not be read and is dropped: {Error}", e.Message);
+                model._logger.Warning("The last report could not be read and is dropped: {Error:l}", e.Message);
             }
         }
         await Task.CompletedTask.ConfigureAwait(false);
@@ -233,7 +233,7 @@ public sealed class MonitoredModel : IAsyncDisposable
                 return Task.CompletedTask;
             }, ct).ConfigureAwait(false);
             _logger.Information(
-                "Evaluated {Model} ({Trigger}): {Rows} records, dataset drift {DatasetDrift} ({Drifted} of {Columns} features) in {ElapsedMs:F1} ms",
+                "Evaluated {Model:l} ({Trigger:l}): {Rows} records, dataset drift {DatasetDrift} ({Drifted} of {Columns} features) in {ElapsedMs:F1} ms",
                 Name, trigger, report.CurrentRows, report.Dataset.Drift, report.Dataset.DriftedColumns, report.Dataset.Columns, took.TotalMilliseconds);
             return result;
         }
@@ -262,7 +262,7 @@ public sealed class MonitoredModel : IAsyncDisposable
         }
         ReferenceError = null;
         await SnapshotAsync(ct).ConfigureAwait(false);
-        _logger.Information("Reference loaded for {Model}: {Rows} rows, {Features} features, fingerprint {Fingerprint}",
+        _logger.Information("Reference loaded for {Model:l}: {Rows} rows, {Features} features, fingerprint {Fingerprint:l}",
             Name, profile.Rows, profile.Columns.Count, profile.Fingerprint);
     }
 
@@ -285,7 +285,7 @@ public sealed class MonitoredModel : IAsyncDisposable
         long through = last is null ? _log.LastSequence : await last.WaitAsync(ct).ConfigureAwait(false);
         _log.Checkpoint(through);
         _metrics.ReferenceRemoved(Name);
-        _logger.Information("Reference removed for {Model}", Name);
+        _logger.Information("Reference removed for {Model:l}", Name);
     }
 
     /// <summary>Empties the window (the <c>reset-window</c> action); the reference stays.</summary>
@@ -299,7 +299,7 @@ public sealed class MonitoredModel : IAsyncDisposable
         }
         PublishWindowGauges();
         await SnapshotAsync(ct).ConfigureAwait(false);
-        _logger.Information("Window reset for {Model}", Name);
+        _logger.Information("Window reset for {Model:l}", Name);
     }
 
     /// <summary>
@@ -379,7 +379,7 @@ public sealed class MonitoredModel : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            _logger.Warning("The final snapshot of {Model} failed; the log still holds its records: {Error}", Name, e.Message);
+            _logger.Warning("The final snapshot of {Model:l} failed; the log still holds its records: {Error:l}", Name, e.Message);
         }
         await _log.DisposeAsync().ConfigureAwait(false);
         _evaluating.Dispose();
@@ -426,12 +426,12 @@ public sealed class MonitoredModel : IAsyncDisposable
                 }
                 else
                 {
-                    _logger.Warning("The snapshot of {Model} belongs to another reference and is dropped", Name);
+                    _logger.Warning("The snapshot of {Model:l} belongs to another reference and is dropped", Name);
                 }
             }
             catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
             {
-                _logger.Warning("The snapshot of {Model} could not be read ({Error}); replaying the whole log", Name, e.Message);
+                _logger.Warning("The snapshot of {Model:l} could not be read ({Error:l}); replaying the whole log", Name, e.Message);
                 after = 0;
             }
         }
@@ -447,7 +447,7 @@ public sealed class MonitoredModel : IAsyncDisposable
             }
             catch (InvalidDataException e)
             {
-                _logger.Warning("Log entry {Sequence} of {Model} cannot be decoded and is skipped: {Error}", entry.Sequence, Name, e.Message);
+                _logger.Warning("Log entry {Sequence} of {Model:l} cannot be decoded and is skipped: {Error:l}", entry.Sequence, Name, e.Message);
                 continue;
             }
             Apply(batch.Half, batch.JoinKey, batch.Rows, batch.ReceivedAt, ignored);
@@ -456,7 +456,7 @@ public sealed class MonitoredModel : IAsyncDisposable
         if (replayed > 0)
         {
             _changedSinceSnapshot = true;
-            _logger.Information("Replayed {Records} records of {Model} from the write-ahead log", replayed, Name);
+            _logger.Information("Replayed {Records} records of {Model:l} from the write-ahead log", replayed, Name);
         }
         // With no append since, the state in memory covers every entry the log holds.
         _snapshotSequence = Math.Max(after, _log.LastSequence);

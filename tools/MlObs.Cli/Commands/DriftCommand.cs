@@ -366,7 +366,7 @@ internal static class DriftCommand
     }
 
     /// <summary>A usage error: one line on stderr, exit 2.</summary>
-    private sealed class UsageException(string message) : Exception(message);
+    internal sealed class UsageException(string message) : Exception(message);
 
     /// <summary>Progress on stderr when it is a terminal: one line rewritten at most ten times a second.</summary>
     private sealed class ConsoleProgress(TextWriter stderr, bool quiet) : IProgress<TableProgress>, IDisposable

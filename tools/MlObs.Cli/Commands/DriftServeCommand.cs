@@ -58,11 +58,11 @@ internal static class DriftServeCommand
                     "info" or "information" => LogEventLevel.Information,
                     "warning" or "warn" => LogEventLevel.Warning,
                     "error" => LogEventLevel.Error,
-                    string other => throw new UsageException($"--log-level {other}: expected debug, info, warning or error."),
+                    string other => throw new DriftCommand.UsageException($"--log-level {other}: expected debug, info, warning or error."),
                 };
                 monitorConfig = parse.GetValue(config) is { } file ? MonitorConfigLoader.Load(file.FullName) : new MonitorConfig();
             }
-            catch (Exception e) when (e is UsageException or ConfigException)
+            catch (Exception e) when (e is DriftCommand.UsageException or ConfigException)
             {
                 await Console.Error.WriteLineAsync($"mlobs drift serve: {e.Message}").ConfigureAwait(false);
                 return DriftCommand.UsageError;
