@@ -428,6 +428,16 @@ internal sealed class MonitorEndpoints(
                 await Problem(c, e.Status, e.Title, e.Message, e.Reason, name).ConfigureAwait(false);
             }
         }
+        catch (IOException e)
+        {
+            // The data directory failed (disk full, storage gone): nothing was acknowledged; the caller should retry.
+            logger.Error("Storage failure on {Method:l} {Path:l}: {Error:l}", c.Request.Method, c.Request.Path.Value, e.Message);
+            if (!c.Response.HasStarted)
+            {
+                c.Response.Headers.RetryAfter = "5";
+                await Problem(c, 503, "Storage unavailable", $"The record could not be made durable: {e.Message}", null, model()).ConfigureAwait(false);
+            }
+        }
         catch (OperationCanceledException) when (c.RequestAborted.IsCancellationRequested)
         {
             // The caller went away; nothing to answer.

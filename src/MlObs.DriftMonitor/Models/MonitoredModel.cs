@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using MlObs.Drift.Data;
@@ -162,9 +163,23 @@ public sealed class MonitoredModel : IAsyncDisposable
                 throw new PayloadException(RejectionReasons.NoReference,
                     $"Model '{Name}' has no reference yet: upload one with PUT /v1/models/{Name}/reference (or the charm's set-reference action).", 409);
             }
-            byte[] payload = RecordCodec.Encode(new LoggedBatch(Name, half, joinKey, now, rows));
-            // Queued under the lock: the log's order is the order in which batches reach the window.
-            durable = _log.AppendAsync(payload, CancellationToken.None).AsTask();
+            var logged = new LoggedBatch(Name, half, joinKey, now, rows);
+            byte[] payload = ArrayPool<byte>.Shared.Rent(RecordCodec.GetEncodedLength(logged));
+            int length;
+            try
+            {
+                length = RecordCodec.Encode(logged, payload);
+                // Queued under the lock: the log's order is the order in which batches reach the window.
+                durable = _log.AppendAsync(payload.AsMemory(0, length), CancellationToken.None).AsTask();
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(payload);
+                throw;
+            }
+            // The log reads the payload until the append completes, whether or not this caller still waits for it.
+            _ = durable.ContinueWith(static (_, buffer) => ArrayPool<byte>.Shared.Return((byte[])buffer!), payload,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             _lastAppend = durable;
             Apply(half, joinKey, rows, now, completed);
         }

@@ -65,6 +65,20 @@ public static class RecordCodec
         destination.Advance(length);
     }
 
+    /// <summary>
+    /// Encodes a batch into the start of <paramref name="destination"/> (at least <see cref="GetEncodedLength"/> bytes, e.g.
+    /// a pooled array: large batches then stay off the large-object heap) and returns the number of bytes written.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batch cannot be encoded, or <paramref name="destination"/> is too short.</exception>
+    public static int Encode(LoggedBatch batch, Span<byte> destination)
+    {
+        int length = GetEncodedLength(batch);
+        if (destination.Length < length)
+            throw new ArgumentException($"The batch needs {length} bytes; the destination has {destination.Length}.", nameof(destination));
+        WriteTo(batch, destination[..length]);
+        return length;
+    }
+
     /// <summary>The number of bytes <see cref="Encode(LoggedBatch)"/> produces for a batch, checking that it can be encoded.</summary>
     /// <exception cref="ArgumentException">The batch cannot be encoded (see <see cref="Encode(LoggedBatch)"/>).</exception>
     public static int GetEncodedLength(LoggedBatch batch)
