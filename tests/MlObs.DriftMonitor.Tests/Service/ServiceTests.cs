@@ -318,4 +318,62 @@ public sealed class ServiceTests
         Assert.NotNull(report);
         Assert.Equal(60, report.Value.GetProperty("current_rows").GetInt64());
     }
+    [Fact]
+    public async Task RateLimit_Refuses429WithRetryAfter_AndCountsIt()
+    {
+        await using MonitorFixture m = await MonitorFixture.StartAsync(Config + "\nlimits: {requests_per_second: 2}\n");
+        (await m.PutReferenceAsync("iris", MonitorFixture.ReferenceCsv())).EnsureSuccessStatusCode();
+        var codes = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        for (int i = 0; i < 6; i++)
+        {
+            HttpResponseMessage r = await m.PostJsonAsync("/v1/models/iris/records", Rows(2, 0));
+            codes.Add(r.StatusCode);
+            if (r.StatusCode == HttpStatusCode.TooManyRequests)
+                limited ??= r;
+        }
+        Assert.NotNull(limited);
+        Assert.NotNull(limited.Headers.RetryAfter);
+        JsonElement problem = await MonitorFixture.ProblemAsync(limited, 429);
+        Assert.Equal("rate_limited", problem.GetProperty("reason").GetString());
+        Assert.True(MonitorFixture.Metric(await m.MetricsAsync(), "mlobs_records_rejected_total", ("model", "iris"), ("reason", "rate_limited")) >= 1);
+    }
+
+    [Fact]
+    public async Task ResetAndDeleteReference_EmptyTheWindow_ThenRefuseRecords()
+    {
+        await using MonitorFixture m = await MonitorFixture.StartAsync(Config);
+        (await m.PutReferenceAsync("iris", MonitorFixture.ReferenceCsv())).EnsureSuccessStatusCode();
+        (await m.PostJsonAsync("/v1/models/iris/records", Rows(40, 0))).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.NoContent, (await m.Client.PostAsync("/v1/models/iris/reset", null)).StatusCode);
+        Assert.Equal(0, (await m.GetJsonAsync("/v1/models/iris")).GetProperty("window_records").GetInt64());
+        Assert.Equal(HttpStatusCode.NoContent, (await m.Client.DeleteAsync("/v1/models/iris/reference")).StatusCode);
+        Assert.False((await m.GetJsonAsync("/v1/models/iris")).GetProperty("reference_loaded").GetBoolean());
+        await MonitorFixture.ProblemAsync(await m.PostJsonAsync("/v1/models/iris/records", Rows(1, 0)), 409);
+        Assert.Equal(0, MonitorFixture.Metric(await m.MetricsAsync(), "mlobs_reference_loaded", ("model", "iris")));
+    }
+
+    [Fact]
+    public async Task Records_CsvAndJsonLines_AreIngested()
+    {
+        await using MonitorFixture m = await MonitorFixture.StartAsync(Config);
+        (await m.PutReferenceAsync("iris", MonitorFixture.ReferenceCsv())).EnsureSuccessStatusCode();
+        (await m.PostJsonAsync("/v1/models/iris/records", MonitorFixture.ReferenceCsv(25, seed: 4), "text/csv")).EnsureSuccessStatusCode();
+        (await m.PostJsonAsync("/v1/models/iris/records", "{\"sepal_length\": 5.0}\n\n{\"sepal_length\": 5.5, \"extra\": 1}\n", "application/x-ndjson")).EnsureSuccessStatusCode();
+        Assert.Equal(27, (await m.GetJsonAsync("/v1/models/iris")).GetProperty("window_records").GetInt64());
+        (await m.Client.PostAsync("/v1/models/iris/evaluate", null)).EnsureSuccessStatusCode();
+        JsonElement report = await m.GetJsonAsync("/v1/models/iris/report");
+        Assert.Contains("extra", report.GetProperty("dataset").GetProperty("new_columns").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(1, MonitorFixture.Metric(await m.MetricsAsync(), "mlobs_schema_mismatch", ("model", "iris"), ("kind", "new_columns")));
+    }
+
+    [Fact]
+    public async Task CloudEvents_OfOtherTypes_AreAcknowledgedAndIgnored()
+    {
+        await using MonitorFixture m = await MonitorFixture.StartAsync(Config);
+        (await m.PutReferenceAsync("iris", MonitorFixture.ReferenceCsv())).EnsureSuccessStatusCode();
+        using HttpResponseMessage r = await m.PostCloudEventAsync("io.seldon.serving.feedback", "f-1", "{}", new Dictionary<string, string> { ["Inferenceservicename"] = "iris" });
+        Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+        Assert.Equal(1, JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("ignored_events").GetInt32());
+    }
 }
