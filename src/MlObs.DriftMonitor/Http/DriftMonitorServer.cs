@@ -92,9 +92,9 @@ public sealed class DriftMonitorServer : IAsyncDisposable
             })
             : null;
         WebApplication app = builder.Build();
-        var endpoints = new MonitorEndpoints(registry, metrics, options.Config, token, limiter, logger);
-        endpoints.Map(app);
         var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+        var endpoints = new MonitorEndpoints(registry, metrics, options.Config, token, limiter, logger) { Http = http };
+        endpoints.Map(app);
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);

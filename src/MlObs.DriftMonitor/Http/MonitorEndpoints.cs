@@ -50,6 +50,9 @@ internal sealed class MonitorEndpoints(
     private static readonly JsonWriterOptions Compact = new() { Indented = false };
     private readonly byte[]? _token = token is null ? null : Encoding.UTF8.GetBytes(token);
 
+    /// <summary>Fetches references given by URL (<c>PUT …/reference?source=URL</c>).</summary>
+    public HttpClient Http { get; init; } = new() { Timeout = TimeSpan.FromMinutes(10) };
+
     public void Map(WebApplication app)
     {
         app.MapGet("/healthz", (HttpContext c) => Json(c, 200, w => w.WriteString("status", "alive")));
@@ -190,6 +193,16 @@ internal sealed class MonitorEndpoints(
             if (!await Authorized(c).ConfigureAwait(false))
                 return;
             MonitoredModel m = await registry.GetOrCreateAsync(model, c.RequestAborted).ConfigureAwait(false);
+            if (c.Request.Query["source"].ToString() is { Length: > 0 } source)
+            {
+                // The service fetches the reference itself: an http(s) URL, or a path on its own filesystem (the charm's
+                // set-reference action, whose operator cannot stream a file through Juju).
+                ReferenceProfile fetched = await ReferenceSource.FitAsync(
+                    source, m.Settings.Profile, config.Limits.MaxReferenceBytes, Http, registry.DataDirectory, c.RequestAborted).ConfigureAwait(false);
+                await m.SetReferenceAsync(fetched, c.RequestAborted).ConfigureAwait(false);
+                await Json(c, 200, w => WriteProfileSummary(w, model, fetched)).ConfigureAwait(false);
+                return;
+            }
             string? contentType = c.Request.ContentType;
             bool sniff = contentType is null || contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase);
             PayloadFormat format = sniff ? PayloadFormat.Csv : PayloadFormats.Classify(contentType);

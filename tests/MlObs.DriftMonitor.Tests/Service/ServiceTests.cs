@@ -376,4 +376,23 @@ public sealed class ServiceTests
         Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
         Assert.Equal(1, JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("ignored_events").GetInt32());
     }
+    [Fact]
+    public async Task Reference_FromASourcePath_IsFetchedByTheService()
+    {
+        string file = Path.Combine(Path.GetTempPath(), "mlobs-ref-" + Guid.NewGuid().ToString("N") + ".csv");
+        await File.WriteAllTextAsync(file, MonitorFixture.ReferenceCsv());
+        try
+        {
+            await using MonitorFixture m = await MonitorFixture.StartAsync(Config);
+            using HttpResponseMessage put = await m.Client.PutAsync($"/v1/models/iris/reference?source={Uri.EscapeDataString(file)}", null);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            Assert.Equal(300, (await m.GetJsonAsync("/v1/models/iris/reference")).GetProperty("rows").GetInt64());
+            JsonElement missing = await MonitorFixture.ProblemAsync(await m.Client.PutAsync("/v1/models/iris/reference?source=/no/such.csv", null), 400);
+            Assert.Contains("/no/such.csv", missing.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
