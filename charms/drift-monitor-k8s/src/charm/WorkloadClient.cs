@@ -1,0 +1,111 @@
+// The charm's side of the drift monitor's HTTP API (src/MlObs.DriftMonitor/README.md): readiness and the models for the
+// status, and the calls behind the actions. The workload runs in the same pod, so it is reached on localhost.
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace DriftMonitorCharm;
+
+/// <summary>What the charm asks the workload.</summary>
+public interface IWorkloadApi
+{
+    /// <summary>Null when the workload answers <c>/readyz</c> with 200; otherwise why it is not ready or not reachable.</summary>
+    Task<string?> NotReadyReasonAsync(CancellationToken ct);
+
+    /// <summary>The models (<c>GET /v1/models</c>), as the workload's JSON object.</summary>
+    Task<JsonElement> ListModelsAsync(CancellationToken ct);
+
+    /// <summary>Loads a model's reference from a URL or a path in the workload container; returns the profile summary.</summary>
+    Task<JsonElement> SetReferenceAsync(string model, string source, CancellationToken ct);
+
+    /// <summary>The last report of a model.</summary>
+    Task<JsonElement> GetReportAsync(string model, CancellationToken ct);
+
+    /// <summary>Empties a model's window.</summary>
+    Task ResetWindowAsync(string model, CancellationToken ct);
+}
+
+/// <summary>An answer of the workload that is not a success: its problem detail, or why it could not be reached.</summary>
+public sealed class WorkloadException(string message) : Exception(message);
+
+/// <summary><see cref="IWorkloadApi"/> over HTTP.</summary>
+public sealed class WorkloadClient(Uri baseAddress, string? token) : IWorkloadApi, IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) };
+
+    /// <inheritdoc />
+    public async Task<string?> NotReadyReasonAsync(CancellationToken ct)
+    {
+        using var quick = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        quick.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            using HttpResponseMessage response = await _http.GetAsync("/readyz", quick.Token).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+                return null;
+            return await ProblemAsync(response, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return $"not reachable on port {baseAddress.Port} yet";
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<JsonElement> ListModelsAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "/v1/models", ct);
+
+    /// <inheritdoc />
+    public Task<JsonElement> SetReferenceAsync(string model, string source, CancellationToken ct) =>
+        SendAsync(HttpMethod.Put, $"/v1/models/{Uri.EscapeDataString(model)}/reference?source={Uri.EscapeDataString(source)}", ct);
+
+    /// <inheritdoc />
+    public Task<JsonElement> GetReportAsync(string model, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, $"/v1/models/{Uri.EscapeDataString(model)}/report", ct);
+
+    /// <inheritdoc />
+    public Task ResetWindowAsync(string model, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"/v1/models/{Uri.EscapeDataString(model)}/reset", ct);
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new WorkloadException($"the drift monitor is not reachable on port {baseAddress.Port}: {e.Message}");
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+                throw new WorkloadException(await ProblemAsync(response, ct).ConfigureAwait(false));
+            string text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            if (text.Length == 0)
+                return default;
+            using JsonDocument doc = JsonDocument.Parse(text);
+            return doc.RootElement.Clone();
+        }
+    }
+
+    private static async Task<string> ProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        string text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(text);
+            if (doc.RootElement.TryGetProperty("detail", out JsonElement detail) && detail.GetString() is { } message)
+                return message;
+        }
+        catch (JsonException)
+        {
+        }
+        return $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+    }
+}
