@@ -200,7 +200,7 @@ internal static class LoadCommand
     /// <summary>The options every scenario takes, with per-scenario defaults.</summary>
     private sealed class SharedOptions(int clients, double duration)
     {
-        private readonly Option<Uri?> _url = new("--url")
+        private readonly Option<string?> _url = new("--url")
         {
             Description = "A running service (`mlobs drift serve --port P --data-dir D`), e.g. http://127.0.0.1:8080; "
                 + "without it the service is started in this process on 127.0.0.1 with a temporary data directory.",
@@ -274,7 +274,10 @@ internal static class LoadCommand
             int clientCount = parse.GetValue(_clients);
             double seconds = parse.GetValue(_duration), warmup = parse.GetValue(_warmup);
             long requests = parse.GetValue(_requests);
-            Uri? url = parse.GetValue(_url);
+            string? urlText = parse.GetValue(_url);
+            Uri? url = null;
+            if (urlText is not null && (!Uri.TryCreate(urlText, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https")))
+                throw new ArgumentException($"--url {urlText}: expected an absolute http(s) URL such as http://127.0.0.1:8080.");
             if (clientCount is < 1 or > 1024)
                 throw new ArgumentException($"--clients {clientCount}: expected 1 to 1024.");
             if (!(seconds > 0) || seconds > 86_400)
@@ -283,8 +286,6 @@ internal static class LoadCommand
                 throw new ArgumentException($"--warmup {warmup.ToString(CultureInfo.InvariantCulture)}: expected 0 to 3600 seconds.");
             if (requests < 0)
                 throw new ArgumentException($"--requests {requests}: expected 0 (no limit) or more.");
-            if (url is not null && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
-                throw new ArgumentException($"--url {url}: expected an absolute http(s) URL such as http://127.0.0.1:8080.");
             return new CommonSettings(
                 url, clientCount, TimeSpan.FromSeconds(seconds), requests, TimeSpan.FromSeconds(warmup), parse.GetValue(_seed),
                 parse.GetValue(_json), parse.GetValue(_config), parse.GetValue(_keepData), parse.GetValue(_serverPid), parse.GetValue(_model));
