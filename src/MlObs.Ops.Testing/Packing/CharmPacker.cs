@@ -76,7 +76,12 @@ public static partial class CharmPacker
         project.Check(options.RuntimeIdentifier);
         problems.AddRange(project.Problems);
         var metadataFiles = RenderMetadata(project, options.TimeProvider.GetUtcNow());
-        CheckWithRuntimeParser(metadataFiles, problems);
+        if (!HasErrors(problems))
+        {
+            // A backstop behind the checks above: what the charm reads at every dispatch must load in MlObs.Ops.
+            CheckWithRuntimeParser(metadataFiles, problems);
+        }
+
         if (HasErrors(problems))
         {
             return Failed(problems);
