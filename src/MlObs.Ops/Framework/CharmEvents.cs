@@ -251,6 +251,13 @@ public sealed class CharmEvents
     private string Declared(string name, IEnumerable<string> declared, string what)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        if (_registry.Describing)
+        {
+            // Describe mode (mlobs charm pack) lists what the code asks for, declared or not; the packer names any gap.
+            _registry.Requested.Add((what, name));
+            return name;
+        }
+
         if (!declared.Contains(name, StringComparer.Ordinal))
         {
             var list = string.Join(", ", declared.Order(StringComparer.Ordinal));
@@ -265,6 +272,15 @@ public sealed class CharmEvents
 internal sealed class ObserverRegistry
 {
     private readonly Dictionary<string, List<Observer>> _observers = new(StringComparer.Ordinal);
+
+    /// <summary>Describe mode: names the metadata does not declare are accepted (and reported) instead of refused.</summary>
+    public bool Describing { get; set; }
+
+    /// <summary>In describe mode, every relation endpoint, container, storage and action the charm asked events of, as (what, name).</summary>
+    public List<(string What, string Name)> Requested { get; } = [];
+
+    /// <summary>The event names that have at least one observer.</summary>
+    public IEnumerable<string> ObservedEventNames => _observers.Keys;
 
     public void Add(string eventName, string observerName, Func<HookEvent, CancellationToken, Task> invoke)
     {

@@ -32,6 +32,9 @@ public sealed class Framework
     /// <summary>The charm's metadata.</summary>
     public CharmMeta Meta => Model.Meta;
 
+    /// <summary>The observers of this dispatch (describe mode reads which events have one).</summary>
+    internal ObserverRegistry Observers => _registry;
+
     /// <summary>The model as this unit sees it.</summary>
     public Model Model { get; }
 

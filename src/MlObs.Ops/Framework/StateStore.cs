@@ -47,6 +47,9 @@ internal sealed class StateStore
 
     public List<DeferredNotice> Deferred { get; set; }
 
+    /// <summary>A store with nothing loaded, for describe mode, which runs no hook tool.</summary>
+    public static StateStore Empty(HookCommands commands) => new(commands, new Dictionary<string, string>(StringComparer.Ordinal));
+
     public static async Task<StateStore> LoadAsync(HookCommands commands, CancellationToken cancellationToken)
     {
         var all = await commands.StateGetAllAsync(cancellationToken).ConfigureAwait(false);

@@ -22,6 +22,12 @@ public sealed class CharmHostOptions
     /// <summary>Where fatal errors are also written (Juju logs a charm's stderr at WARNING).</summary>
     public TextWriter? Stderr { get; init; }
 
+    /// <summary>Where describe mode writes its JSON; null for the process's standard output. A dispatch writes nothing here.</summary>
+    public TextWriter? Stdout { get; init; }
+
+    /// <summary>The command-line arguments (without the program name); null reads the process's. Only <c>--describe</c> is recognised.</summary>
+    public IReadOnlyList<string>? Arguments { get; init; }
+
     /// <summary>Where the Pebble socket of a container is; null for Juju's <c>/charm/containers/&lt;name&gt;/pebble.socket</c>.</summary>
     public Func<string, string>? PebbleSocketPath { get; init; }
 
@@ -65,6 +71,10 @@ public static class CharmHost
         ArgumentNullException.ThrowIfNull(createCharm);
         options ??= new CharmHostOptions();
         var stderr = options.Stderr ?? Console.Error;
+        if (CharmDescription.IsRequested(options))
+        {
+            return await CharmDescription.WriteAsync(createCharm, options, stderr).ConfigureAwait(false);
+        }
 
         JujuContext context;
         try
@@ -137,6 +147,129 @@ public static class CharmHost
 
             return 1;
         }
+    }
+}
+
+/// <summary>
+/// Describe mode (<c>MLOBS_DESCRIBE=1</c>, or <c>--describe</c> outside a dispatch): builds the charm on metadata read
+/// from the charm dir, runs no hook tool and emits no event, and writes as JSON the relation endpoints, containers,
+/// storages and actions whose events the charm observes, with every observed event name. <c>mlobs charm pack</c>
+/// compares this with <c>charmcraft.yaml</c>.
+/// </summary>
+internal static class CharmDescription
+{
+    public static bool IsRequested(CharmHostOptions options)
+    {
+        if (Variable(options, "MLOBS_DESCRIBE") == "1")
+        {
+            return true;
+        }
+
+        var arguments = options.Arguments ?? System.Environment.GetCommandLineArgs().Skip(1).ToArray();
+        return string.IsNullOrEmpty(Variable(options, "JUJU_DISPATCH_PATH")) && arguments.Contains("--describe", StringComparer.Ordinal);
+    }
+
+    public static async Task<int> WriteAsync<TCharm>(Func<Framework, TCharm> createCharm, CharmHostOptions options, TextWriter stderr)
+        where TCharm : CharmBase
+    {
+        var charmDir = Variable(options, "JUJU_CHARM_DIR") is { Length: > 0 } dir ? dir : Directory.GetCurrentDirectory();
+        string json;
+        try
+        {
+            var meta = CharmMeta.Load(charmDir);
+            var commands = new HookCommands(new NoHookToolsRunner());
+            var context = new JujuContext
+            {
+                DispatchPath = "describe",
+                HookName = string.Empty,
+                CharmDir = charmDir,
+                UnitName = meta.Name + "/0",
+                ModelName = string.Empty,
+                ModelUuid = string.Empty,
+                JujuVersion = new Version(0, 0, 0),
+            };
+            var model = new Model(context, meta, commands, options.TimeProvider, options.PebbleSocketPath);
+            var framework = new Framework(model, StateStore.Empty(commands), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+            framework.Observers.Describing = true;
+            _ = createCharm(framework);
+            json = ToJson(meta.Name, framework.Observers);
+        }
+#pragma warning disable CA1031 // Describe mode reports any failure of the charm's constructor as one line and exit code 1.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await stderr.WriteLineAsync($"describe failed: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        var stdout = options.Stdout ?? Console.Out;
+        await stdout.WriteLineAsync(json).ConfigureAwait(false);
+        await stdout.FlushAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static string? Variable(CharmHostOptions options, string name) =>
+        options.Environment is null ? System.Environment.GetEnvironmentVariable(name) : options.Environment.GetValueOrDefault(name);
+
+    private static string ToJson(string charmName, ObserverRegistry registry)
+    {
+        var observed = registry.ObservedEventNames.ToHashSet(StringComparer.Ordinal);
+        var groups = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal)
+        {
+            ["relations"] = new(StringComparer.Ordinal),
+            ["containers"] = new(StringComparer.Ordinal),
+            ["storages"] = new(StringComparer.Ordinal),
+            ["actions"] = new(StringComparer.Ordinal),
+        };
+        foreach (var (what, name) in registry.Requested)
+        {
+            var (group, kinds) = what switch
+            {
+                "relation endpoint" => ("relations", new[] { EventKind.RelationCreated, EventKind.RelationJoined, EventKind.RelationChanged, EventKind.RelationDeparted, EventKind.RelationBroken }),
+                "container" => ("containers", new[] { EventKind.PebbleReady, EventKind.PebbleCustomNotice, EventKind.PebbleCheckFailed, EventKind.PebbleCheckRecovered }),
+                "storage" => ("storages", new[] { EventKind.StorageAttached, EventKind.StorageDetaching }),
+                _ => ("actions", new[] { EventKind.Action }),
+            };
+            if (kinds.Any(kind => observed.Contains(ResolvedEvent.NameOf(kind, name))))
+            {
+                groups[group].Add(name);
+            }
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("charm", charmName);
+            foreach (var (group, names) in groups)
+            {
+                writer.WriteStartArray(group);
+                foreach (var name in names)
+                {
+                    writer.WriteStringValue(name);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteStartArray("events");
+            foreach (var name in observed.Order(StringComparer.Ordinal))
+            {
+                writer.WriteStringValue(name);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Refuses every hook tool: describe mode must not reach the unit agent.</summary>
+    private sealed class NoHookToolsRunner : IHookCommandRunner
+    {
+        public Task<HookCommandResult> RunAsync(HookCommandRequest request, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException($"describe mode runs no hook tools, but the charm called {request.Tool} while it was being constructed");
     }
 }
 

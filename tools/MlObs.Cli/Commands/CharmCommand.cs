@@ -17,6 +17,7 @@ internal static class CharmCommand
         var command = new Command("charm", "Work with charms: run one hook of a charm locally against a declared state.")
         {
             CreateRun(),
+            CharmPackCommand.Create(),
         };
         return command;
     }
