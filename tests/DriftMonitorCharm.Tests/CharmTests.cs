@@ -36,7 +36,7 @@ public sealed class CharmTests : IDisposable
         ContainerState container = Container(_configDir);
         UnitState after = ctx.Run(ctx.On.PebbleReady(container), State(container));
         Service service = ServiceOf(after);
-        Assert.Equal("/usr/bin/mlobs drift serve --bind 0.0.0.0 --port 8080 --data-dir /var/lib/drift-monitor --config /etc/drift-monitor/config.yaml --log-level info", service.Command);
+        Assert.Equal("/opt/mlobs/mlobs drift serve --bind 0.0.0.0 --port 8080 --data-dir /var/lib/drift-monitor --config /etc/drift-monitor/config.yaml --log-level info", service.Command);
         Assert.Equal(StartupMode.Enabled, service.Startup);
         Plan plan = after.GetContainer(DriftMonitorK8sCharm.ContainerName)!.GetPlan();
         Assert.Equal("http://localhost:8080/healthz", plan.Checks["alive"].Http!.Url);

@@ -4,4 +4,6 @@
 # the repository root) works too.
 set -eu
 project_dir=$(dirname -- "$(readlink -f -- "$0")")
-exec dotnet run --project "$project_dir" -c Release -- "$@"
+# Build quietly (errors only, on stderr) so that the command's own stdout stays clean, then run the built program.
+dotnet build "$project_dir" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+exec dotnet "$project_dir/bin/Release/net10.0/mlobs.dll" "$@"

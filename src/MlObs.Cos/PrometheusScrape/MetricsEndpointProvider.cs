@@ -87,6 +87,13 @@ public sealed record MetricsEndpointOptions
     /// <summary>The scrape jobs (JSON as the Python library takes them, or <see cref="ScrapeJob"/>s); none = <c>*:80/metrics</c>.</summary>
     public IReadOnlyList<JsonObject> Jobs { get; init; } = [];
 
+    /// <summary>
+    /// Computes the scrape jobs when they are published instead of <see cref="Jobs"/>, for jobs that depend on what the
+    /// charm reads in a hook (its config: the port), since constructors cannot call hook tools. Called at most once per
+    /// dispatch; null = <see cref="Jobs"/>.
+    /// </summary>
+    public Func<CancellationToken, Task<IReadOnlyList<JsonObject>>>? JobsFactory { get; init; }
+
     /// <summary>The rules directory, relative to the charm dir; null = <c>src/prometheus_alert_rules</c> (or <c>prometheus_alert_rules</c> in a packed charm).</summary>
     public string? AlertRulesPath { get; init; }
 
@@ -119,7 +126,8 @@ public sealed class MetricsEndpointProvider
     private readonly CharmBase _charm;
     private readonly MetricsEndpointOptions _options;
     private readonly ILogger _logger;
-    private readonly IReadOnlyList<JsonObject> _jobs;
+    private IReadOnlyList<JsonObject> _jobs;
+    private bool _jobsResolved;
     private bool _unitAddressDone;
 
     /// <summary>Creates the provider and observes its events.</summary>
@@ -176,7 +184,7 @@ public sealed class MetricsEndpointProvider
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["scrape_metadata"] = PyJson.Dumps(topology.ToJson()),
-            ["scrape_jobs"] = PyJson.Dumps(new JsonArray([.. ScrapeJobs().Select(j => (JsonNode?)j.DeepClone())])),
+            ["scrape_jobs"] = PyJson.Dumps(new JsonArray([.. (await ScrapeJobsAsync(cancellationToken).ConfigureAwait(false)).Select(j => (JsonNode?)j.DeepClone())])),
             ["alert_rules"] = PyJson.Dumps(BuildAlertRules(topology).ToJson()),
         };
         foreach (var relation in relations)
@@ -236,6 +244,20 @@ public sealed class MetricsEndpointProvider
     /// <summary>The sanitised jobs as published (the default job when none was given).</summary>
     /// <returns>The jobs.</returns>
     public IReadOnlyList<JsonObject> ScrapeJobs() => _jobs.Count > 0 ? _jobs : [PrometheusConfig.DefaultJob()];
+
+    /// <summary>The scrape jobs as published: from <see cref="MetricsEndpointOptions.JobsFactory"/> when there is one.</summary>
+    /// <param name="cancellationToken">Cancels the factory.</param>
+    /// <returns>The sanitised jobs.</returns>
+    public async Task<IReadOnlyList<JsonObject>> ScrapeJobsAsync(CancellationToken cancellationToken = default)
+    {
+        if (_options.JobsFactory is { } factory && !_jobsResolved)
+        {
+            _jobs = [.. (await factory(cancellationToken).ConfigureAwait(false)).Select(PrometheusConfig.SanitizeJob)];
+            _jobsResolved = true;
+            WarnAboutJobs();
+        }
+        return ScrapeJobs();
+    }
 
     /// <summary>The alert rules as published (rule files, then the HostHealth group).</summary>
     /// <param name="topology">The topology; null for the unit's own.</param>

@@ -79,7 +79,7 @@ public sealed class DriftMonitorServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // enforced per endpoint, with a problem body
-            kestrel.Listen(IPAddress.Parse(options.BindAddress), options.Port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            kestrel.Listen(IPAddress.Parse(options.BindAddress), options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         });
         RateLimiter? limiter = options.Config.Limits.RequestsPerSecond > 0
             ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions

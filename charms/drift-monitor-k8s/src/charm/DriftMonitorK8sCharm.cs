@@ -37,7 +37,7 @@ public sealed class DriftMonitorK8sCharm : CharmBase
     public const string JobName = "drift-monitor";
 
     /// <summary>The workload binary in the image (image/rockcraft.yaml).</summary>
-    public const string WorkloadBinary = "/usr/bin/mlobs";
+    public const string WorkloadBinary = "/opt/mlobs/mlobs";
 
     private readonly Func<int, string?, IWorkloadApi> _workload;
     private readonly MetricsEndpointProvider _metrics;
@@ -58,7 +58,7 @@ public sealed class DriftMonitorK8sCharm : CharmBase
         _workload = workload ?? ((port, token) => new WorkloadClient(new Uri($"http://127.0.0.1:{port}"), token));
         _metrics = new MetricsEndpointProvider(this, new MetricsEndpointOptions
         {
-            Jobs = [new ScrapeJob(JobName) { Targets = [$"*:{ScrapePort()}"] }],
+            JobsFactory = ScrapeJobsAsync,
         });
         _ = new GrafanaDashboardProvider(this);
         _ = new LogForwarder(this);
@@ -123,18 +123,11 @@ public sealed class DriftMonitorK8sCharm : CharmBase
         };
     }
 
-    private int ScrapePort()
+    /// <summary>The one scrape job, on the configured port (the default port while the config is invalid).</summary>
+    private async Task<IReadOnlyList<System.Text.Json.Nodes.JsonObject>> ScrapeJobsAsync(CancellationToken ct)
     {
-        // Constructors cannot await; config-get is cached for the dispatch, so reconcile reads the same values again for free.
-        try
-        {
-            long? port = Model.GetConfigAsync().GetAwaiter().GetResult().GetInt("port");
-            return port is >= 1 and <= 65535 ? (int)port : 8080;
-        }
-        catch (ModelException)
-        {
-            return 8080;
-        }
+        int port = await SettingsAsync(ct) is { } settings ? settings.Port : new CharmSettings().Port;
+        return [new ScrapeJob(JobName) { Targets = [string.Create(CultureInfo.InvariantCulture, $"*:{port}")] }];
     }
 
     private async Task<CharmSettings?> SettingsAsync(CancellationToken ct)
