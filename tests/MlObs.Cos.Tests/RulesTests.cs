@@ -85,6 +85,15 @@ public sealed class RulesTests
     }
 
     [Fact]
+    public void Yaml_EscapePastTheLineWidth_FoldsAsPyYaml()
+    {
+        // An escaped character beyond column 80 is followed by a fold; PyYAML's text[start:end] is then empty (it used to throw here).
+        var obj = new JsonObject { ["k"] = new string('w', 90) + "\x01 x y z" };
+        Assert.Equal("k: \"" + new string('w', 90) + "\\x01\\\n  \\ x y z\"\n", PyYaml.Dump(obj));
+        Assert.True(JsonNode.DeepEquals(obj, PyYaml.Load(PyYaml.Dump(obj))));
+    }
+
+    [Fact]
     public void Yaml_RoundTripsAnyStringMap()
     {
         // Whatever we dump, the YAML 1.1 loader reads back as the same JSON.

@@ -624,7 +624,8 @@ internal static partial class PyYaml
 
                 if (end > 0 && end < text.Length - 1 && (ch == ' ' || start >= end) && _column + (end - start) > BestWidth && split)
                 {
-                    var data = text[start..end] + "\\";
+                    // Python's text[start:end] is empty when an escape has just moved start past end.
+                    var data = (start < end ? text[start..end] : string.Empty) + "\\";
                     if (start < end)
                     {
                         start = end;

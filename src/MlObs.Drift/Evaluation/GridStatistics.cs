@@ -15,26 +15,31 @@ internal static class GridStatistics
 {
     public static (double D, double Bound) Ks(NumericGrid grid, long[] reference, long nReference, long[] current, long nCurrent)
     {
-        double r = 0, c = 0, d = 0, upper = 0;
         double ir = 1.0 / nReference, ic = 1.0 / nCurrent;
         int last = grid.Edges.Length;
-        for (int k = 0; k <= last; k++)
+        // r and c are the two CDFs at the left edge of bin k (the underflow bin 0 already added).
+        double r = reference[0] * ir, c = current[0] * ic;
+        double d = 0, upper = 0;
+        for (int k = 1; k < last; k++)
         {
-            if (k > 0)
-                d = Math.Max(d, Math.Abs(r - c));
+            double a = r - c;
+            d = Larger(d, Math.Abs(a));
             double rk = reference[k] * ir, ck = current[k] * ic;
-            if (k > 0 && k < last)
-            {
-                // Inside the bin the difference is within [a − c, a + r] from the left edge and [b − r, b + c] from the right.
-                double a = r - c, b = a + rk - ck;
-                double lo = Math.Max(a - ck, b - rk), hi = Math.Min(a + rk, b + ck);
-                upper = Math.Max(upper, Math.Max(Math.Abs(lo), Math.Abs(hi)));
-            }
+            // Inside the bin the difference is within [a − c, a + r] from the left edge and [b − r, b + c] from the right.
+            double b = a + rk - ck;
+            double lo = Larger(a - ck, b - rk), hi = Smaller(a + rk, b + ck);
+            upper = Larger(upper, Larger(Math.Abs(lo), Math.Abs(hi)));
             r += rk;
             c += ck;
         }
-        return (d, Math.Max(upper - d, 0));
+        d = Larger(d, Math.Abs(r - c)); // at the last edge, before the overflow bin
+        return (d, Larger(upper - d, 0));
     }
+
+    // Plain comparisons (the values are finite): Math.Max/Min also order NaN and ±0, which costs branches in this hot loop.
+    private static double Larger(double x, double y) => x > y ? x : y;
+
+    private static double Smaller(double x, double y) => x < y ? x : y;
 
     public static (double W, double Bound) Wasserstein(
         NumericGrid grid, long[] reference, double[] referenceOffsets, long nReference,
@@ -54,7 +59,7 @@ internal static class GridStatistics
             double integral = a * width
                 + (rk * width - referenceOffsets[k] * ir)
                 - (ck * width - currentOffsets[k] * ic);
-            double lo = Math.Max(a - ck, b - rk), hi = Math.Min(a + rk, b + ck);
+            double lo = Larger(a - ck, b - rk), hi = Smaller(a + rk, b + ck);
             if (lo >= 0 || hi <= 0)
             {
                 // The difference keeps one sign in the bin: ∫|d| = |∫d|, exactly.
@@ -63,7 +68,7 @@ internal static class GridStatistics
             else
             {
                 // It may change sign: ∫|d| lies between |∫d| and min(∫d + 2w|lo|, −∫d + 2w·hi).
-                double upper = Math.Max(Math.Abs(integral), Math.Min(integral - 2 * width * lo, -integral + 2 * width * hi));
+                double upper = Larger(Math.Abs(integral), Smaller(integral - 2 * width * lo, -integral + 2 * width * hi));
                 w += (Math.Abs(integral) + upper) / 2;
                 bound += (upper - Math.Abs(integral)) / 2;
             }
