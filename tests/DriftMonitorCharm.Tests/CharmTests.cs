@@ -222,4 +222,52 @@ public sealed class CharmTests : IDisposable
     [Fact]
     public void MethodIds_AreTheEnginesMethods() =>
         Assert.Equal(DriftMethods.All.Select(m => m.Id).Order(), CharmSettings.MethodIds.Order());
+    public static TheoryData<string, string> RelationEvents() => new()
+    {
+        { "metrics-endpoint", "joined" }, { "metrics-endpoint", "changed" }, { "metrics-endpoint", "broken" },
+        { "grafana-dashboard", "joined" }, { "grafana-dashboard", "changed" }, { "grafana-dashboard", "broken" },
+        { "logging", "joined" }, { "logging", "changed" }, { "logging", "broken" },
+        { "ingress", "joined" }, { "ingress", "changed" }, { "ingress", "broken" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RelationEvents))]
+    public void EveryRelation_JoiningChangingAndBreaking_KeepsTheUnitHealthy(string endpoint, string kind)
+    {
+        var ctx = Context(_workload);
+        _workload.Models.Add(("iris", true, false));
+        var remote = new Dictionary<string, string>(RelationState.DefaultUnitData);
+        if (endpoint == "logging")
+            remote["endpoint"] = """{"url": "http://loki-0.loki-endpoints.cos.svc.cluster.local:3100/loki/api/v1/push"}""";
+        var relation = RelationState.Regular(endpoint, 7, "cos") with
+        {
+            RemoteUnitsData = new Dictionary<int, IReadOnlyDictionary<string, string>> { [0] = remote },
+        };
+        ContainerState container = Container(_configDir);
+        UnitState state = State(container) with { Relations = [relation] };
+        UnitState after = ctx.Run(kind switch
+        {
+            "joined" => ctx.On.RelationJoined(relation, 0),
+            "changed" => ctx.On.RelationChanged(relation, 0),
+            _ => ctx.On.RelationBroken(relation),
+        }, state);
+        Assert.Equal(new StatusState("active", "monitoring 1 model"), after.UnitStatus);
+        if (endpoint == "grafana-dashboard" && kind == "joined")
+            Assert.Contains("drift-overview", after.Relations.Single().LocalAppData["dashboards"], StringComparison.Ordinal);
+        if (endpoint == "logging" && kind == "changed")
+            Assert.Contains("drift-monitor-log-forwarding", after.GetContainer(DriftMonitorK8sCharm.ContainerName)!.Layers.Keys);
+    }
+
+    [Fact]
+    public void NonLeader_ReconcilesTheWorkload_ButWritesNoApplicationData()
+    {
+        var ctx = Context(_workload);
+        var relation = RelationState.Regular("metrics-endpoint", 3, "otel") with
+        {
+            RemoteUnitsData = new Dictionary<int, IReadOnlyDictionary<string, string>> { [0] = RelationState.DefaultUnitData },
+        };
+        UnitState after = ctx.Run(ctx.On.ConfigChanged(), State(Container(_configDir), leader: false) with { Relations = [relation] });
+        Assert.NotEmpty(after.GetContainer(DriftMonitorK8sCharm.ContainerName)!.Layers);
+        Assert.DoesNotContain("scrape_jobs", after.Relations.Single().LocalAppData.Keys);
+    }
 }

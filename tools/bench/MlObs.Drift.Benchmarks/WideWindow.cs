@@ -71,8 +71,8 @@ public class WideWindow
     public int StateToReport() => Evaluate(_ingested, _options);
 
     /// <summary>
-    /// From window state: PSI, Jensen-Shannon, Hellinger and Wasserstein reports (KS left out: its finite-n p-value, scipy's
-    /// O(n) Smirnov sum at n = 50,000, dominates the evaluation; see the README).
+    /// From window state: PSI, Jensen-Shannon, Hellinger and Wasserstein reports (KS left out, to show what its report costs:
+    /// the grid statistic plus the finite-n p-value, scipy's Smirnov sum at n = 50,000, summed by stride; see the README).
     /// </summary>
     /// <returns>The drifted-column counts.</returns>
     [Benchmark]
