@@ -15,6 +15,8 @@ input state and reads dispatch_seconds and hook_tool_calls from each OUT.json.
   --runs N       runs per charm (default 20, 5..200)
   --event EVENT  the hook to run (default config-changed)
   --no-publish   reuse what is already in artifacts/bench/
+  --drift-monitor  also pack charms/drift-monitor-k8s (mlobs charm pack) and time it with its three COS
+                 relations joined (metrics-endpoint, grafana-dashboard, logging), as issue 8's benchmark asks
   --help         this text
 
 The Python charm (tests/MlObs.Ops.Tests/ProcessLevel/PythonOpsCharm) runs only when python3 can
@@ -29,6 +31,7 @@ die() { echo "emulator-bench: $*" >&2; exit 2; }
 runs=20
 event=config-changed
 publish=1
+drift=0
 while (($# > 0)); do
     case $1 in
         --runs) [[ $# -ge 2 ]] || die "--runs needs a number"; runs=$2; shift 2 ;;
@@ -36,6 +39,7 @@ while (($# > 0)); do
         --event) [[ $# -ge 2 ]] || die "--event needs a name"; event=$2; shift 2 ;;
         --event=*) event=${1#*=}; shift ;;
         --no-publish) publish=0; shift ;;
+        --drift-monitor) drift=1; shift ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
     esac
@@ -71,10 +75,10 @@ cat >"$work/state.json" <<'JSON'
 JSON
 
 bench_charm() {
-    local name=$1 dir=$2
+    local name=$1 dir=$2 state=${3:-$work/state.json}
     local times=() calls=0
     for ((i = 0; i < runs; i++)); do
-        dotnet "$mlobs_dll" charm run "$dir" --event "$event" --state "$work/state.json" --out "$work/out.json" \
+        dotnet "$mlobs_dll" charm run "$dir" --event "$event" --state "$state" --out "$work/out.json" \
             --hook-tool-client "$bench/jujuc/mlobs-jujuc" --env "PYTHONPATH=${PYTHONPATH:-}" 2>"$work/err" \
             || { cat "$work/err" >&2; die "$name: mlobs charm run failed"; }
         read -r seconds calls < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["dispatch_seconds"], len(d["hook_tool_calls"]))' "$work/out.json")
@@ -91,6 +95,30 @@ bench_charm() {
 }
 
 bench_charm "sample-k8s (C#, AOT)" "$work/aot"
+if ((drift)); then
+    if ((publish)) || [[ ! -f $bench/drift/drift-monitor-k8s_amd64.charm ]]; then
+        echo "packing charms/drift-monitor-k8s into artifacts/bench/drift ..." >&2
+        dotnet "$mlobs_dll" charm pack "$repo/charms/drift-monitor-k8s" -o "$bench/drift" >"$bench/drift.log" 2>&1 \
+            || { cat "$bench/drift.log" >&2; die "packing drift-monitor-k8s failed"; }
+    fi
+    mkdir -p "$work/drift" "$work/drift-etc"
+    (cd "$work/drift" && unzip -q "$bench/drift/drift-monitor-k8s_amd64.charm")
+    cat >"$work/drift-state.json" <<JSON
+{"leader": true,
+ "containers": [{"name": "drift-monitor", "can_connect": true,
+                 "mounts": {"config": {"location": "/etc/drift-monitor", "source": "$work/drift-etc"}}}],
+ "relations": [
+   {"id": 1, "endpoint": "metrics-endpoint", "remote_app_name": "opentelemetry-collector-k8s"},
+   {"id": 2, "endpoint": "grafana-dashboard", "remote_app_name": "opentelemetry-collector-k8s"},
+   {"id": 3, "endpoint": "logging", "remote_app_name": "opentelemetry-collector-k8s",
+    "remote_units_data": {"0": {"endpoint": "{\\"url\\": \\"http://otelcol-0.otelcol-endpoints.kubeflow.svc.cluster.local:3500/loki/api/v1/push\\"}"}}}]}
+JSON
+    # Join the three relations once (the databags the charm writes then exist, as on a deployed unit).
+    dotnet "$mlobs_dll" charm run "$work/drift" --event drift-monitor-pebble-ready --state "$work/drift-state.json" \
+        --out "$work/drift-joined.json" --hook-tool-client "$bench/jujuc/mlobs-jujuc" 2>"$work/err" \
+        || { cat "$work/err" >&2; die "drift-monitor-k8s: pebble-ready failed"; }
+    bench_charm "drift-monitor-k8s (C#, AOT, 3 COS relations)" "$work/drift" "$work/drift-joined.json"
+fi
 if python3 -c 'import ops' 2>/dev/null; then
     bench_charm "py-demo-k8s (ops $(python3 -c 'import ops; print(ops.__version__)'))" "$work/python"
 else
