@@ -502,7 +502,7 @@ internal sealed class MonitorEndpoints(
             long? declared = c.Request.ContentLength;
             if (declared > limit)
                 throw new PayloadException(RejectionReasons.TooLarge, $"The body has {declared} bytes; the limit is {limit}.", 413);
-            var body = new Body(ArrayPool<byte>.Shared.Rent((int)Math.Min(declared ?? 16 * 1024, limit) + 1));
+            var body = new Body(PooledBuffers.Bytes.Rent((int)Math.Min(declared ?? 16 * 1024, limit) + 1));
             try
             {
                 Stream stream = c.Request.Body;
@@ -512,9 +512,9 @@ internal sealed class MonitorEndpoints(
                     {
                         if (body._length > limit)
                             throw new PayloadException(RejectionReasons.TooLarge, $"The body is larger than the limit of {limit} bytes.", 413);
-                        byte[] bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)body._buffer.Length * 2, limit + 1));
+                        byte[] bigger = PooledBuffers.Bytes.Rent((int)Math.Min((long)body._buffer.Length * 2, limit + 1));
                         body._buffer.AsSpan(0, body._length).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(body._buffer);
+                        PooledBuffers.Bytes.Return(body._buffer);
                         body._buffer = bigger;
                     }
                     int read = await stream.ReadAsync(body._buffer.AsMemory(body._length), c.RequestAborted).ConfigureAwait(false);
@@ -536,7 +536,7 @@ internal sealed class MonitorEndpoints(
         public void Dispose()
         {
             if (_buffer.Length > 0)
-                ArrayPool<byte>.Shared.Return(_buffer);
+                PooledBuffers.Bytes.Return(_buffer);
             _buffer = [];
         }
     }

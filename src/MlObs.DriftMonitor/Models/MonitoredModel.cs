@@ -7,6 +7,7 @@ using MlObs.Drift.Profiles;
 using MlObs.Drift.Reports;
 using MlObs.Drift.Windows;
 using MlObs.DriftMonitor.Configuration;
+using MlObs.DriftMonitor.Http;
 using MlObs.DriftMonitor.Ingest;
 using MlObs.DriftMonitor.Metrics;
 using MlObs.DriftMonitor.Storage;
@@ -164,7 +165,7 @@ public sealed class MonitoredModel : IAsyncDisposable
                     $"Model '{Name}' has no reference yet: upload one with PUT /v1/models/{Name}/reference (or the charm's set-reference action).", 409);
             }
             var logged = new LoggedBatch(Name, half, joinKey, now, rows);
-            byte[] payload = ArrayPool<byte>.Shared.Rent(RecordCodec.GetEncodedLength(logged));
+            byte[] payload = PooledBuffers.Bytes.Rent(RecordCodec.GetEncodedLength(logged));
             int length;
             try
             {
@@ -174,11 +175,11 @@ public sealed class MonitoredModel : IAsyncDisposable
             }
             catch
             {
-                ArrayPool<byte>.Shared.Return(payload);
+                PooledBuffers.Bytes.Return(payload);
                 throw;
             }
             // The log reads the payload until the append completes, whether or not this caller still waits for it.
-            _ = durable.ContinueWith(static (_, buffer) => ArrayPool<byte>.Shared.Return((byte[])buffer!), payload,
+            _ = durable.ContinueWith(static (_, buffer) => PooledBuffers.Bytes.Return((byte[])buffer!), payload,
                 CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             _lastAppend = durable;
             Apply(half, joinKey, rows, now, completed);
