@@ -15,19 +15,39 @@ internal static class GridStatistics
 {
     public static (double D, double Bound) Ks(NumericGrid grid, long[] reference, long nReference, long[] current, long nCurrent)
     {
-        double ir = 1.0 / nReference, ic = 1.0 / nCurrent;
         int last = grid.Edges.Length;
+        if (nReference > 0 && nCurrent > 0 && nReference < (1L << 31) && nCurrent < (1L << 31))
+        {
+            // In integers: CDF differences scaled by nReference·nCurrent (< 2⁶²), so the loop is exact and its dependency chains
+            // are one-cycle integer additions rather than floating-point ones.
+            long nr = nReference, nc = nCurrent;
+            long a = reference[0] * nc - current[0] * nr;
+            long dMax = 0, upperMax = 0;
+            for (int k = 1; k < last; k++)
+            {
+                dMax = Math.Max(dMax, Math.Abs(a));
+                long rk = reference[k] * nc, ck = current[k] * nr;
+                long b = a + rk - ck;
+                long lo = Math.Max(a - ck, b - rk), hi = Math.Min(a + rk, b + ck);
+                upperMax = Math.Max(upperMax, Math.Max(Math.Abs(lo), Math.Abs(hi)));
+                a = b;
+            }
+            dMax = Math.Max(dMax, Math.Abs(a)); // at the last edge, before the overflow bin
+            double scale = 1.0 / ((double)nr * nc);
+            return (dMax * scale, Math.Max(upperMax - dMax, 0) * scale);
+        }
+        double ir = 1.0 / nReference, ic = 1.0 / nCurrent;
         // r and c are the two CDFs at the left edge of bin k (the underflow bin 0 already added).
         double r = reference[0] * ir, c = current[0] * ic;
         double d = 0, upper = 0;
         for (int k = 1; k < last; k++)
         {
-            double a = r - c;
-            d = Larger(d, Math.Abs(a));
+            double diff = r - c;
+            d = Larger(d, Math.Abs(diff));
             double rk = reference[k] * ir, ck = current[k] * ic;
             // Inside the bin the difference is within [a − c, a + r] from the left edge and [b − r, b + c] from the right.
-            double b = a + rk - ck;
-            double lo = Larger(a - ck, b - rk), hi = Smaller(a + rk, b + ck);
+            double next = diff + rk - ck;
+            double lo = Larger(diff - ck, next - rk), hi = Smaller(diff + rk, next + ck);
             upper = Larger(upper, Larger(Math.Abs(lo), Math.Abs(hi)));
             r += rk;
             c += ck;
