@@ -270,4 +270,13 @@ public sealed class CharmTests : IDisposable
         Assert.NotEmpty(after.GetContainer(DriftMonitorK8sCharm.ContainerName)!.Layers);
         Assert.DoesNotContain("scrape_jobs", after.Relations.Single().LocalAppData.Keys);
     }
+    [Fact]
+    public void ConfigChanged_PortAlreadyOpen_IsNeitherClosedNorReopened()
+    {
+        var ctx = Context(_workload);
+        UnitState state = State(Container(_configDir)) with { OpenedPorts = [new PortState(PortProtocol.Tcp, 8080)] };
+        UnitState after = ctx.Run(ctx.On.ConfigChanged(), state);
+        Assert.Equal([new PortState(PortProtocol.Tcp, 8080)], after.OpenedPorts);
+        Assert.DoesNotContain(ctx.HookToolCalls, c => c.Tool is "close-port" or "open-port");
+    }
 }

@@ -121,7 +121,8 @@ public sealed class Unit
     {
         ArgumentNullException.ThrowIfNull(ports);
         RequireLocal("set ports");
-        var wanted = ports.ToList();
+        // A single port may be given without its range end; opened-ports lists it as FromPort = ToPort.
+        var wanted = ports.Select(p => p.ToPort is null && p.FromPort is not null ? p with { ToPort = p.FromPort } : p).ToList();
         var current = await _model.Commands.OpenedPortsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var port in current.Where(p => !wanted.Contains(p)))
         {

@@ -164,7 +164,7 @@ public sealed class DriftMonitorK8sCharm : CharmBase
         string revision = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(workloadConfig + "\0" + token)))[..16];
         if (await container.EnsureLayerAsync(ServiceName, BuildLayer(settings, token is not null, revision), ct))
             Log.LayerApplied(Logger, settings.Port, revision);
-        await Model.Unit.SetPortsAsync([new OpenedPort("tcp", settings.Port, null)], ct);
+        await Model.Unit.SetPortsAsync([new OpenedPort("tcp", settings.Port, settings.Port)], ct);
         if (await Model.Unit.IsLeaderAsync(ct))
             await _metrics.SetScrapeJobSpecAsync(ct);
         await Ingress.PublishAsync(this, settings.Port, ct);
