@@ -54,30 +54,8 @@ public sealed class CharmPackTests(PackedSampleCharm packed) : IClassFixture<Pac
 
     public void Dispose() => _temp.Dispose();
 
-    /// <summary>Runs mlobs.dll like <see cref="Mlobs.RunAsync"/>, with a longer timeout (a Native AOT publish).</summary>
-    internal static async Task<Mlobs.Result> RunAsync(TimeSpan timeout, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetTempPath(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlobs.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        return new Mlobs.Result(process.ExitCode, await stdout, await stderr);
-    }
+    /// <summary>Runs mlobs.dll with a longer timeout (a Native AOT publish).</summary>
+    internal static Task<Mlobs.Result> RunAsync(TimeSpan timeout, params string[] arguments) => Mlobs.RunAsync(timeout, arguments);
 
     private void AssertPacked() => Assert.True(packed.Pack.ExitCode == 0, packed.Pack.Describe());
 

@@ -10,7 +10,10 @@ internal static class Mlobs
         public string Describe() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
     }
 
-    public static async Task<Result> RunAsync(params string[] arguments)
+    public static Task<Result> RunAsync(params string[] arguments) => RunAsync(TimeSpan.FromMinutes(3), arguments);
+
+    /// <summary>Runs mlobs.dll with these arguments, giving up after <paramref name="timeout"/>.</summary>
+    public static async Task<Result> RunAsync(TimeSpan timeout, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,8 +29,8 @@ internal static class Mlobs
         using Process process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 }

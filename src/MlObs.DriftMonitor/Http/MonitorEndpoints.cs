@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Routing;
 using MlObs.Drift.Data;
 using MlObs.Drift.Profiles;
 using MlObs.Drift.Reports;
+using MlObs.Drift.Tables;
 using MlObs.DriftMonitor.Configuration;
 using MlObs.DriftMonitor.Ingest;
 using MlObs.DriftMonitor.Metrics;
@@ -211,7 +212,7 @@ internal sealed class MonitorEndpoints(
             try
             {
                 await Spool.CopyLimitedAsync(c.Request.Body, spool, config.Limits.MaxReferenceBytes, c.RequestAborted).ConfigureAwait(false);
-                if (sniff && ReferenceFitter.IsParquet(spool))
+                if (sniff && TableFile.DetectFormat(spool) == TableFormat.Parquet) // the spool has no extension: decided by the magic bytes
                     format = PayloadFormat.Parquet;
                 profile = await Task.Run(() => ReferenceFitter.Fit(spool, format, m.Settings.Profile, c.RequestAborted), c.RequestAborted).ConfigureAwait(false);
             }

@@ -74,14 +74,6 @@ public static class ReferenceFitter
         }
     }
 
-    /// <summary>Whether a file starts with Parquet's magic bytes.</summary>
-    public static bool IsParquet(string path)
-    {
-        using FileStream file = File.OpenRead(path);
-        Span<byte> magic = stackalloc byte[4];
-        return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("PAR1"u8);
-    }
-
     private static bool IsSavedProfile(string path)
     {
         using FileStream file = File.OpenRead(path);
