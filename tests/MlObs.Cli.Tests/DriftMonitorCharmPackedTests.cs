@@ -12,6 +12,13 @@ using MlObs.Cos.PrometheusScrape;
 
 namespace MlObs.Cli.Tests;
 
+/// <summary>The test classes that share one pack of charms/drift-monitor-k8s (and so run one after the other).</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedDriftMonitorPack : ICollectionFixture<PackedDriftMonitorCharm>
+{
+    public const string Name = "packed drift-monitor-k8s";
+}
+
 /// <summary>Packs charms/drift-monitor-k8s once and unzips it.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PackedDriftMonitorCharm : IAsyncLifetime
@@ -22,12 +29,21 @@ public sealed class PackedDriftMonitorCharm : IAsyncLifetime
 
     internal Mlobs.Result Pack { get; private set; } = new(-1, string.Empty, string.Empty);
 
+    /// <summary>The repository checkout the tests run from.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            string root = AppContext.BaseDirectory;
+            while (!File.Exists(Path.Combine(root, "MlObs.sln")))
+                root = Path.GetDirectoryName(root.TrimEnd('/'))!;
+            return root;
+        }
+    }
+
     public async Task InitializeAsync()
     {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "MlObs.sln")))
-            root = Path.GetDirectoryName(root.TrimEnd('/'))!;
-        Pack = await CharmPackTests.RunAsync(TimeSpan.FromMinutes(20), "charm", "pack", Path.Combine(root, "charms", "drift-monitor-k8s"), "-o", Temp);
+        Pack = await CharmPackTests.RunAsync(TimeSpan.FromMinutes(20), "charm", "pack", Path.Combine(RepositoryRoot, "charms", "drift-monitor-k8s"), "-o", Temp);
         if (Pack.ExitCode == 0)
             ZipFile.ExtractToDirectory(Pack.Stdout.Trim(), CharmDir);
     }
@@ -40,7 +56,8 @@ public sealed class PackedDriftMonitorCharm : IAsyncLifetime
 }
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class DriftMonitorCharmPackedTests(PackedDriftMonitorCharm packed) : IClassFixture<PackedDriftMonitorCharm>, IDisposable
+[Collection(SharedDriftMonitorPack.Name)]
+public sealed class DriftMonitorCharmPackedTests(PackedDriftMonitorCharm packed) : IDisposable
 {
     private readonly TempDir _temp = new();
 

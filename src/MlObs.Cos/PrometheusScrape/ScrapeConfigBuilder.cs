@@ -70,22 +70,43 @@ public static class ScrapeConfigBuilder
         return new ScrapeDerivation(jobs, ruleFile, problems);
     }
 
-    /// <summary>Renders a whole <c>prometheus.yml</c>: <c>global</c>, <c>rule_files</c> and <c>scrape_configs</c>.</summary>
+    /// <summary>
+    /// Renders a whole <c>prometheus.yml</c>: <c>global</c>, <c>rule_files</c>, <c>scrape_configs</c> and, when there are
+    /// Alertmanagers (prometheus-k8s' <c>alertmanager</c> relation), <c>alerting</c>.
+    /// </summary>
     /// <param name="scrapeConfigs">The jobs (e.g. of several relations; they are de-duplicated again).</param>
     /// <param name="ruleFiles">Rule file paths or globs, e.g. <c>/etc/prometheus/rules/juju_*.rules</c>.</param>
     /// <param name="scrapeInterval">The global scrape interval.</param>
     /// <param name="evaluationInterval">The global rule evaluation interval.</param>
+    /// <param name="alertmanagers">The Alertmanagers' <c>host:port</c> addresses; none: no <c>alerting</c> section.</param>
     /// <returns>The YAML text.</returns>
-    public static string RenderPrometheusConfig(IEnumerable<JsonObject> scrapeConfigs, IEnumerable<string> ruleFiles, string scrapeInterval = "1m", string evaluationInterval = "1m")
+    public static string RenderPrometheusConfig(
+        IEnumerable<JsonObject> scrapeConfigs,
+        IEnumerable<string> ruleFiles,
+        string scrapeInterval = "1m",
+        string evaluationInterval = "1m",
+        IEnumerable<string>? alertmanagers = null)
     {
         ArgumentNullException.ThrowIfNull(scrapeConfigs);
         ArgumentNullException.ThrowIfNull(ruleFiles);
         var config = new JsonObject
         {
             ["global"] = new JsonObject { ["scrape_interval"] = scrapeInterval, ["evaluation_interval"] = evaluationInterval },
-            ["rule_files"] = new JsonArray([.. ruleFiles.Select(f => (JsonNode?)f)]),
-            ["scrape_configs"] = new JsonArray([.. PrometheusConfig.DedupeJobNames(scrapeConfigs)]),
         };
+        var targets = alertmanagers?.ToList() ?? [];
+        if (targets.Count > 0)
+        {
+            config["alerting"] = new JsonObject
+            {
+                ["alertmanagers"] = new JsonArray(new JsonObject
+                {
+                    ["static_configs"] = new JsonArray(new JsonObject { ["targets"] = new JsonArray([.. targets.Select(t => (JsonNode?)t)]) }),
+                }),
+            };
+        }
+
+        config["rule_files"] = new JsonArray([.. ruleFiles.Select(f => (JsonNode?)f)]);
+        config["scrape_configs"] = new JsonArray([.. PrometheusConfig.DedupeJobNames(scrapeConfigs)]);
         return PyYaml.Dump(config);
     }
 

@@ -59,14 +59,12 @@ public sealed partial class CliTests
     }
 
     [Fact]
-    public async Task Demo_FromAnyDirectory_RunsTheSampleCharmThroughSixEvents()
+    public async Task Demo_BadOption_FailsWithUsageAndExitCode2()
     {
-        var result = await RunMlobsAsync("demo");
+        var result = await RunMlobsAsync("demo", "--rate", "1");
 
-        Assert.True(result.ExitCode == 0, result.Describe());
-        Assert.Contains("6/6 hooks/config-changed", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("action-set 'greeting=Hello, operator!'", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Unit status now: blocked: port 70000 is out of range; set port to 1-65535", result.Stdout, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 2, result.Describe());
+        Assert.Equal("mlobs demo: --rate must be 10-5000, --healthy-seconds 5-3600 and --timeout 10-3600\n", result.Stderr);
     }
 
     [Fact]

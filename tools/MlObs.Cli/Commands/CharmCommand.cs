@@ -123,7 +123,7 @@ internal static class CharmCommand
         var meta = CharmRunner.LoadMetadata(run.CharmDir);
         var state = run.StateIn is null ? UnitState.Empty : ReadState(run.StateIn);
         var spec = run.Request.Resolve(meta, state);
-        var client = run.HookToolClient ?? await FindHookToolClientAsync(errors, cancellationToken).ConfigureAwait(false);
+        var client = run.HookToolClient ?? await HookToolClient.FindAsync(errors, cancellationToken).ConfigureAwait(false);
         var result = await CharmRunner.RunAsync(
             new CharmRunOptions
             {
@@ -200,37 +200,6 @@ internal static class CharmCommand
         }
 
         return environment;
-    }
-
-    // mlobs-jujuc ships next to mlobs; from a checkout it is published once into artifacts/.
-    private static async Task<string> FindHookToolClientAsync(TextWriter errors, CancellationToken cancellationToken)
-    {
-        var beside = Path.Combine(AppContext.BaseDirectory, JujuCBinary.FileName);
-        if (File.Exists(beside))
-        {
-            return beside;
-        }
-
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, JujuCBinary.FileName))
-            .FirstOrDefault(File.Exists);
-        if (onPath is not null)
-        {
-            return onPath;
-        }
-
-        var repo = RepositoryRoot.Find()
-            ?? throw new CharmRunException($"no {JujuCBinary.FileName} next to mlobs or on PATH; pass --hook-tool-client or run from a checkout of the MlObs repository");
-        var publishDir = Path.Combine(repo, "artifacts", "jujuc");
-        var published = Path.Combine(publishDir, JujuCBinary.FileName);
-        if (File.Exists(published))
-        {
-            return published;
-        }
-
-        await errors.WriteLineAsync($"Publishing the hook-tool client (tools/MlObs.JujuC → {publishDir}) once; this takes about a minute ...").ConfigureAwait(false);
-        return await JujuCBinary.PublishAsync(repo, publishDir, cancellationToken).ConfigureAwait(false);
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
