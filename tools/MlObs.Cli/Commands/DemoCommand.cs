@@ -140,7 +140,7 @@ internal static class DemoCommand
         await Step(output, 6, $"Replaying inference traffic for model '{options.Model}' as KServe's logger posts it ({options.RowsPerSecond} cases/s, {options.RowsPerCall} per predict call):").ConfigureAwait(false);
         await output.WriteLineAsync($"      phase 1, {options.HealthyPhase.TotalSeconds:0} s: cases like the reference").ConfigureAwait(false);
         var healthy = await demo.ReplayAsync(demo.Dataset.Healthy(options.Seed), options.HealthyPhase, (elapsed, ct) => ReportHealthyAsync(demo, elapsed, output, ct), cancellationToken).ConfigureAwait(false);
-        await output.WriteLineAsync($"      phase 1 done: {healthy.Records:N0} cases, no drift alert").ConfigureAwait(false);
+        await output.WriteLineAsync($"      phase 1 done: {healthy.Records:N0} cases, {(demo.Alerting is null ? "no dataset drift" : "no drift alert")}").ConfigureAwait(false);
 
         await output.WriteLineAsync("      phase 2: only malignant cases (a referral clinic now sends only its suspicious masses)").ConfigureAwait(false);
         var seen = new HashSet<string>(StringComparer.Ordinal);

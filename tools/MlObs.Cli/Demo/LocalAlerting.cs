@@ -19,7 +19,7 @@ internal sealed record AlertingBinaries(string Prometheus, string Alertmanager)
     /// <summary>The command that installs them.</summary>
     public static string InstallCommand => "sudo apt-get install -y " + string.Join(' ', DebianPackages);
 
-    /// <summary>Looks both up on PATH (and in /usr/bin and /usr/local/bin).</summary>
+    /// <summary>Looks both up on PATH.</summary>
     /// <returns>The binaries, or null when either is missing.</returns>
     public static AlertingBinaries? Find()
     {
@@ -31,8 +31,6 @@ internal sealed record AlertingBinaries(string Prometheus, string Alertmanager)
     private static string? Which(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Append("/usr/bin")
-            .Append("/usr/local/bin")
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
 }
