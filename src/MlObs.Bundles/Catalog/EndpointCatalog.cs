@@ -34,17 +34,6 @@ public sealed class EndpointCatalog
     /// <summary>The offers by offer name.</summary>
     public IReadOnlyDictionary<string, CatalogOffer> Offers { get; }
 
-    /// <summary>Builds a catalog from values (tests, or callers with their own source).</summary>
-    /// <param name="charms">The charms.</param>
-    /// <param name="offers">The offers.</param>
-    /// <returns>The catalog.</returns>
-    public static EndpointCatalog Create(IEnumerable<CatalogCharm> charms, IEnumerable<CatalogOffer> offers)
-    {
-        ArgumentNullException.ThrowIfNull(charms);
-        ArgumentNullException.ThrowIfNull(offers);
-        return new(charms.ToDictionary(c => c.Name, StringComparer.Ordinal), offers.ToDictionary(o => o.Name, StringComparer.Ordinal));
-    }
-
     /// <summary>Reads <c>DIR/charms/*.yaml</c> and <c>DIR/offers.yaml</c>.</summary>
     /// <param name="directory">The catalog folder, e.g. <c>bundles/catalog</c>.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
