@@ -32,10 +32,10 @@ internal static class BundleCommand
     private static Command CreateCheck()
     {
         var bundle = new Argument<FileInfo>("BUNDLE") { Description = "The bundle file (bundle.yaml); further '---' documents in it are overlays." };
-        var overlays = new Option<FileInfo[]>("--overlay") { Description = "An overlay applied on top of the bundle, as juju deploy --overlay; repeatable, applied in order.", AllowMultipleArgumentsPerToken = false };
-        var catalog = new Option<DirectoryInfo?>("--catalog") { Description = $"The endpoint catalog folder (charms/*.yaml, offers.yaml); default: {CatalogFolder} of the repository holding BUNDLE, else of the working directory's." };
-        var charms = new Option<DirectoryInfo?>("--charms") { Description = "The folder of local charms (NAME/charmcraft.yaml); default: charms/ beside the catalog's bundles/." };
-        var format = new Option<string>("--format", "-f") { Description = "text: one line per problem (FILE:LINE:COL: error CODE: message) and a summary; json: one object with the problems and counts.", DefaultValueFactory = _ => "text" };
+        var overlays = new Option<FileInfo[]>("--overlay") { Description = "An overlay applied on top of the bundle, as juju deploy --overlay; repeatable, applied in order.", AllowMultipleArgumentsPerToken = false, HelpName = "FILE" };
+        var catalog = new Option<DirectoryInfo?>("--catalog") { HelpName = "DIR", Description = $"The endpoint catalog folder (charms/*.yaml, offers.yaml); default: {CatalogFolder} of the repository holding BUNDLE, else of the working directory's." };
+        var charms = new Option<DirectoryInfo?>("--charms") { HelpName = "DIR", Description = "The folder of local charms (NAME/charmcraft.yaml); default: charms/ beside the catalog's bundles/." };
+        var format = new Option<string>("--format", "-f") { HelpName = "text|json", Description = "text: one line per problem (FILE:LINE:COL: error CODE: message) and a summary; json: one object with the problems and counts.", DefaultValueFactory = _ => "text" };
         var command = new Command(
             "check",
             "Check a bundle and its overlays offline, as far as juju deploy --dry-run would need a controller for: the keys Juju "
@@ -89,7 +89,7 @@ internal static class BundleCommand
     private static Command CreateImportCatalog()
     {
         var shared = new Argument<FileInfo>("SHARED_JSON") { Description = "The shared endpoint catalog, e.g. ../shared/catalog/charm-endpoints.json ({\"charms\": {NAME: {\"source\", \"endpoints\"}}})." };
-        var output = new Option<DirectoryInfo?>("--output", "-o") { Description = $"The catalog folder to write charms/NAME.yaml into; default: {CatalogFolder} of the working directory's repository." };
+        var output = new Option<DirectoryInfo?>("--output", "-o") { HelpName = "DIR", Description = $"The catalog folder to write charms/NAME.yaml into; default: {CatalogFolder} of the working directory's repository." };
         var command = new Command(
             "import-catalog",
             "Write bundles/catalog/charms/NAME.yaml (from: shared) for every charm of the shared endpoint catalog, with its source, and "
