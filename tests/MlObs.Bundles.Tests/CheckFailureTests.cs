@@ -14,6 +14,7 @@ public sealed class CheckFailureTests
         { "yaml-syntax", 4, null, null, "bundle: kubernetes\napplications:\n  x: [\n", [] },
         { "empty", 1, null, null, "", [] },
         { "empty", 1, null, null, "bundle: kubernetes\n", [] },
+        { "empty", 1, null, null, "relations: []\n", [] },
         { "unknown-key", 2, null, null, "bundle: kubernetes\naplications:\n  drift: {charm: drift-monitor-k8s, scale: 1}\napplications:\n  drift: {charm: drift-monitor-k8s, scale: 1}\n", [] },
         { "unknown-key", 5, "drift", null, Apps.Replace("scale: 1}\n", "scale: 1,\n    config: {port: 8080}}\n", StringComparison.Ordinal), [] },
         { "type", 4, "drift", null, Apps.Replace("drift-monitor-k8s, scale: 1", "drift-monitor-k8s, scale: \"1\"", StringComparison.Ordinal), [] },

@@ -65,8 +65,7 @@ internal sealed class ModelChecker
 
         if (_bundle.Applications.Count == 0)
         {
-            var at = _bundle.TopScalars.Values.Select(v => v.Location).FirstOrDefault() ?? new SourceLocation("bundle", 1, 1);
-            Error("empty", at, "the bundle defines no application (Juju needs at least one)");
+            Error("empty", new SourceLocation(_bundle.BaseFile, 1, 1), "the bundle defines no application (Juju needs at least one)");
         }
     }
 

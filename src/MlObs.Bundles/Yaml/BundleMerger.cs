@@ -40,6 +40,9 @@ internal sealed record MergedSaas(string Name, SourceLocation Location, Located?
 /// <summary>The bundle Juju would deploy: the base with every overlay applied.</summary>
 internal sealed class MergedBundle
 {
+    /// <summary>The file of the base bundle (findings about the whole bundle point at its start).</summary>
+    public string BaseFile { get; set; } = string.Empty;
+
     public Dictionary<string, Located> TopScalars { get; } = new(StringComparer.Ordinal);
 
     public Located? Machines { get; set; }
@@ -60,6 +63,11 @@ internal static class BundleMerger
         var bundle = new MergedBundle();
         foreach (var document in documents)
         {
+            if (!document.IsOverlay)
+            {
+                bundle.BaseFile = document.File;
+            }
+
             foreach (var (key, value) in document.TopScalars)
             {
                 bundle.TopScalars[key] = value;
