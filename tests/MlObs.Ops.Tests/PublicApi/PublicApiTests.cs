@@ -13,6 +13,9 @@ public sealed class PublicApiTests
     [Fact]
     public void MlObsOpsTesting_PublicApi_MatchesApprovedText() => AssertApproved(typeof(MlObs.Ops.Testing.LocalUnit).Assembly, "MlObs.Ops.Testing");
 
+    [Fact]
+    public void MlObsBundles_PublicApi_MatchesApprovedText() => AssertApproved(typeof(MlObs.Bundles.BundleChecker).Assembly, "MlObs.Bundles");
+
     private static void AssertApproved(System.Reflection.Assembly assembly, string name, [CallerFilePath] string here = "")
     {
         var api = assembly.GeneratePublicApi(new ApiGeneratorOptions { ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute"] })

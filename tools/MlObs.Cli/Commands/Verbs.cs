@@ -14,5 +14,6 @@ internal static class Verbs
         DemoCommand.Create,
         CharmCommand.Create,
         DriftCommand.Create,
+        BundleCommand.Create,
     ];
 }
