@@ -276,7 +276,7 @@ public static class DriftEvaluator
             }
             else if (method == DriftMethods.ChiSquare || method == DriftMethods.Z)
             {
-                keys ??= BinKeys(profile, CurrentCoarse(profile, win));
+                keys ??= BinKeys(profile, CurrentCoarse(win));
                 (statistic, p, note) = CountTest(method, keys.ConvertAll(k => (Label(k.Key), k.Ref, k.Cur)), note);
             }
             else if (Scores.IsBinned(method))
@@ -318,7 +318,7 @@ public static class DriftEvaluator
             return Decide(result, method, statistic, p, note) with
             {
                 ErrorBound = bound,
-                Histogram = options.IncludeHistograms ? NumericHistogram(grid, profile, CurrentCoarse(profile, win)) : null,
+                Histogram = options.IncludeHistograms ? NumericHistogram(grid, profile, CurrentCoarse(win)) : null,
             };
         }
 
@@ -476,9 +476,8 @@ public static class DriftEvaluator
             return _currentSorted;
         }
 
-        /// <summary>The window's counts on the coarse bins, summed once per column (the score and the histogram both use them).</summary>
-        private double[] CurrentCoarse(NumericColumnProfile profile, NumericWindow win) =>
-            _currentCoarse ??= profile.Grid!.ToCoarse(win.FineCounts);
+        /// <summary>The window's counts on the coarse bins (kept by the window as values arrive), as the binned methods take them.</summary>
+        private double[] CurrentCoarse(NumericWindow win) => _currentCoarse ??= Array.ConvertAll(win.CoarseCounts, n => (double)n);
 
         private List<(double Key, double Ref, double Cur)> DiscreteKeys(NumericColumnProfile profile, NumericWindow win)
         {
@@ -528,7 +527,7 @@ public static class DriftEvaluator
                 return (Histogram.Counts(profile.SortedValues, edges), Histogram.Counts(cur, edges),
                     $"Sturges bins over reference and window ({edges.Length - 1} bins), as Evidently.");
             }
-            return (profile.CoarseCounts!, CurrentCoarse(profile, win), null);
+            return (profile.CoarseCounts!, CurrentCoarse(win), null);
         }
 
         private static HistogramPair NumericHistogram(NumericGrid grid, NumericColumnProfile profile, double[] c)
