@@ -173,7 +173,9 @@ public static class DriftEvaluator
         private readonly bool _evidently = options.Preset == DriftPreset.Evidently;
         private readonly bool _exact = reference.Kind.IsNumeric()
             && ((NumericColumnProfile)reference).SortedValues is not null && window.KeepsValues;
+        private readonly ColumnOverride? _override = options.Overrides.GetValueOrDefault(reference.Name);
         private double[]? _currentSorted;
+        private double[]? _currentCoarse;
 
         public ColumnDrift Run()
         {
@@ -213,7 +215,7 @@ public static class DriftEvaluator
             if (SingleValue(reference) is { } only && only.Equals(SingleValue(current)))
             {
                 // §7.5: tests return NaN when both sides hold one and the same value; there is no evidence of drift.
-                DriftMethod method = Override?.Method is { } id ? DriftMethods.Find(id)! : Default(reference);
+                DriftMethod method = _override?.Method is { } id ? DriftMethods.Find(id)! : Default(reference);
                 return Decide(result, method, 0, method.IsTest ? 1.0 : null,
                     "The reference and the window hold the same single value: no drift (statistic 0, p-value 1).");
             }
@@ -225,15 +227,13 @@ public static class DriftEvaluator
             };
         }
 
-        private ColumnOverride? Override => options.Overrides.GetValueOrDefault(reference.Name);
-
         private double JsBase => _evidently ? Math.E : 2;
 
         private ColumnDrift Numeric(ColumnDrift result, NumericColumnProfile profile, NumericWindow win)
         {
             NumericGrid grid = profile.Grid!;
             List<(double Key, double Ref, double Cur)>? keys = profile.IsDiscrete ? DiscreteKeys(profile, win) : null;
-            DriftMethod method = Override?.Method is { } id ? DriftMethods.Find(id)! : DefaultNumeric(profile, keys);
+            DriftMethod method = _override?.Method is { } id ? DriftMethods.Find(id)! : DefaultNumeric(profile, keys);
             string? note = null;
             double statistic;
             double? p = null;
@@ -276,7 +276,7 @@ public static class DriftEvaluator
             }
             else if (method == DriftMethods.ChiSquare || method == DriftMethods.Z)
             {
-                keys ??= BinKeys(profile, win);
+                keys ??= BinKeys(profile, CurrentCoarse(win));
                 (statistic, p, note) = CountTest(method, keys.ConvertAll(k => (Label(k.Key), k.Ref, k.Cur)), note);
             }
             else if (Scores.IsBinned(method))
@@ -318,7 +318,7 @@ public static class DriftEvaluator
             return Decide(result, method, statistic, p, note) with
             {
                 ErrorBound = bound,
-                Histogram = options.IncludeHistograms ? NumericHistogram(grid, profile, win) : null,
+                Histogram = options.IncludeHistograms ? NumericHistogram(grid, profile, CurrentCoarse(win)) : null,
             };
         }
 
@@ -360,7 +360,7 @@ public static class DriftEvaluator
                     keys.Add(("(unseen, pooled)", 0, win.UnseenOverflow));
             }
             int nValues = keys.Count(k => k.Ref > 0 || k.Cur > 0);
-            DriftMethod method = Override?.Method is { } id
+            DriftMethod method = _override?.Method is { } id
                 ? DriftMethods.Find(id)!
                 : !_evidently ? DriftMethods.JensenShannon
                 : profile.Rows <= 1000 ? (nValues > 2 ? DriftMethods.ChiSquare : DriftMethods.Z)
@@ -454,7 +454,7 @@ public static class DriftEvaluator
 
         private (double Threshold, string Source) ThresholdFor(DriftMethod method)
         {
-            if (Override?.Threshold is { } t)
+            if (_override?.Threshold is { } t)
                 return (t, "override");
             double fixedThreshold = method.DefaultThreshold;
             if (!_evidently && reference.Calibration.TryGetValue(method.Id, out Calibration? calibration))
@@ -475,6 +475,9 @@ public static class DriftEvaluator
             }
             return _currentSorted;
         }
+
+        /// <summary>The window's counts on the coarse bins (kept by the window as values arrive), as the binned methods take them.</summary>
+        private double[] CurrentCoarse(NumericWindow win) => _currentCoarse ??= Array.ConvertAll(win.CoarseCounts, n => (double)n);
 
         private List<(double Key, double Ref, double Cur)> DiscreteKeys(NumericColumnProfile profile, NumericWindow win)
         {
@@ -499,10 +502,9 @@ public static class DriftEvaluator
             return keys;
         }
 
-        private static List<(double Key, double Ref, double Cur)> BinKeys(NumericColumnProfile profile, NumericWindow win)
+        private static List<(double Key, double Ref, double Cur)> BinKeys(NumericColumnProfile profile, double[] c)
         {
             double[] r = profile.CoarseCounts!;
-            double[] c = profile.Grid!.ToCoarse(win.FineCounts);
             var keys = new List<(double, double, double)>(r.Length);
             for (int i = 0; i < r.Length; i++)
                 keys.Add((i, r[i], c[i]));
@@ -525,14 +527,12 @@ public static class DriftEvaluator
                 return (Histogram.Counts(profile.SortedValues, edges), Histogram.Counts(cur, edges),
                     $"Sturges bins over reference and window ({edges.Length - 1} bins), as Evidently.");
             }
-            NumericGrid grid = profile.Grid!;
-            return (profile.CoarseCounts!, grid.ToCoarse(win.FineCounts), null);
+            return (profile.CoarseCounts!, CurrentCoarse(win), null);
         }
 
-        private static HistogramPair NumericHistogram(NumericGrid grid, NumericColumnProfile profile, NumericWindow win)
+        private static HistogramPair NumericHistogram(NumericGrid grid, NumericColumnProfile profile, double[] c)
         {
             double[] r = profile.CoarseCounts!;
-            double[] c = grid.ToCoarse(win.FineCounts);
             Tuple<string[], double[]> axis = HistogramAxis(grid);
             return new HistogramPair(axis.Item1, axis.Item2, Shares(r), Shares(c));
         }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MlObs.Drift.Profiles;
 
 namespace MlObs.Drift.Evaluation;
@@ -18,22 +20,9 @@ internal static class GridStatistics
         int last = grid.Edges.Length;
         if (nReference > 0 && nCurrent > 0 && nReference < (1L << 31) && nCurrent < (1L << 31))
         {
-            // In integers: CDF differences scaled by nReference·nCurrent (< 2⁶²), so the loop is exact and its dependency chains
-            // are one-cycle integer additions rather than floating-point ones.
-            long nr = nReference, nc = nCurrent;
-            long a = reference[0] * nc - current[0] * nr;
-            long dMax = 0, upperMax = 0;
-            for (int k = 1; k < last; k++)
-            {
-                dMax = Math.Max(dMax, Math.Abs(a));
-                long rk = reference[k] * nc, ck = current[k] * nr;
-                long b = a + rk - ck;
-                long lo = Math.Max(a - ck, b - rk), hi = Math.Min(a + rk, b + ck);
-                upperMax = Math.Max(upperMax, Math.Max(Math.Abs(lo), Math.Abs(hi)));
-                a = b;
-            }
-            dMax = Math.Max(dMax, Math.Abs(a)); // at the last edge, before the overflow bin
-            double scale = 1.0 / ((double)nr * nc);
+            // In integers: CDF differences scaled by nReference·nCurrent (< 2⁶²), so the scan is exact.
+            (long dMax, long upperMax) = ScaledKsExtremes(reference.AsSpan(0, last), nReference, current.AsSpan(0, last), nCurrent);
+            double scale = 1.0 / ((double)nReference * nCurrent);
             return (dMax * scale, Math.Max(upperMax - dMax, 0) * scale);
         }
         double ir = 1.0 / nReference, ic = 1.0 / nCurrent;
@@ -56,10 +45,78 @@ internal static class GridStatistics
         return (d, Larger(upper - d, 0));
     }
 
-    // Plain comparisons (the values are finite): Math.Max/Min also order NaN and ±0, which costs branches in this hot loop.
-    private static double Larger(double x, double y) => x > y ? x : y;
+    /// <summary>
+    /// The KS extremes over bins 0 … <c>reference.Length − 1</c> in integers scaled by nReference·nCurrent. With
+    /// a_k = nCurrent·R_k − nReference·C_k the difference of the two CDFs at the right edge of bin k (R, C the cumulative counts)
+    /// and r_k, c_k bin k's counts scaled the same way, D = max |a_k|, and the envelope of bin k ≥ 1 is
+    /// [a_{k−1} − c_k, a_{k−1} + r_k] = [a_k − r_k, a_k + c_k], so the upper bound is the largest |end| of those intervals (both
+    /// at least 0). The running sum a_k is the only dependency from bin to bin: with 256-bit vectors it is a prefix sum over four
+    /// bins plus the carry from the previous four, and every maximum and minimum is taken lane-wise and reduced at the end.
+    /// </summary>
+    internal static (long D, long Upper) ScaledKsExtremes(ReadOnlySpan<long> reference, long nReference, ReadOnlySpan<long> current, long nCurrent)
+    {
+        long a = reference[0] * nCurrent - current[0] * nReference;
+        long maxA = a, minA = a, maxHigh = 0, minHigh = 0, maxLow = 0, minLow = 0;
+        int k = 1;
+        if (Vector256.IsHardwareAccelerated && reference.Length >= 1 + Vector256<long>.Count)
+        {
+            Vector256<long> nc = Vector256.Create(nCurrent), nr = Vector256.Create(nReference);
+            Vector256<long> carry = Vector256.Create(a), highest = Vector256.Create(maxA), lowest = highest;
+            Vector256<long> maxH = Vector256<long>.Zero, minH = maxH, maxL = maxH, minL = maxH;
+            // Lane i of the prefix step adds lane i − 1 (then i − 2): a permutation and a mask that zeroes the lanes without one.
+            Vector256<long> previous = Vector256.Create(0L, 0, 1, 2), twoBack = Vector256.Create(0L, 0, 0, 1);
+            Vector256<long> hasPrevious = Vector256.Create(0L, -1, -1, -1), hasTwoBack = Vector256.Create(0L, 0, -1, -1);
+            Vector256<long> lastLane = Vector256.Create(3L);
+            for (; k + Vector256<long>.Count <= reference.Length; k += Vector256<long>.Count)
+            {
+                Vector256<long> r = Vector256.Create(reference.Slice(k, Vector256<long>.Count)) * nc;
+                Vector256<long> c = Vector256.Create(current.Slice(k, Vector256<long>.Count)) * nr;
+                Vector256<long> step = r - c;
+                step += Vector256.Shuffle(step, previous) & hasPrevious;
+                step += Vector256.Shuffle(step, twoBack) & hasTwoBack;
+                Vector256<long> at = step + carry;
+                carry = Vector256.Shuffle(at, lastLane);
+                highest = Vector256.Max(highest, at);
+                lowest = Vector256.Min(lowest, at);
+                Vector256<long> high = at + c, low = at - r;
+                maxH = Vector256.Max(maxH, high);
+                minH = Vector256.Min(minH, high);
+                maxL = Vector256.Max(maxL, low);
+                minL = Vector256.Min(minL, low);
+            }
+            a = carry.ToScalar();
+            for (int lane = 0; lane < Vector256<long>.Count; lane++)
+            {
+                maxA = Math.Max(maxA, highest.GetElement(lane));
+                minA = Math.Min(minA, lowest.GetElement(lane));
+                maxHigh = Math.Max(maxHigh, maxH.GetElement(lane));
+                minHigh = Math.Min(minHigh, minH.GetElement(lane));
+                maxLow = Math.Max(maxLow, maxL.GetElement(lane));
+                minLow = Math.Min(minLow, minL.GetElement(lane));
+            }
+        }
+        for (; k < reference.Length; k++)
+        {
+            long r = reference[k] * nCurrent, c = current[k] * nReference;
+            maxHigh = Math.Max(maxHigh, a + r);
+            minHigh = Math.Min(minHigh, a + r);
+            maxLow = Math.Max(maxLow, a - c);
+            minLow = Math.Min(minLow, a - c);
+            a += r - c;
+            maxA = Math.Max(maxA, a);
+            minA = Math.Min(minA, a);
+        }
+        return (Math.Max(maxA, -minA), Math.Max(Math.Max(maxHigh, -minHigh), Math.Max(maxLow, -minLow)));
+    }
 
-    private static double Smaller(double x, double y) => x < y ? x : y;
+    // x > y ? x : y and x < y ? x : y. The values are finite, so Math.Max/Min's ordering of NaN and ±0 is not needed; and as
+    // plain comparisons in a loop the JIT emits branches, which mispredict here (the two candidates of each envelope end are
+    // nearly equal). MAXSD/MINSD compute exactly these expressions (the second operand unless the first is larger/smaller).
+    internal static double Larger(double x, double y) =>
+        Sse2.IsSupported ? Sse2.MaxScalar(Vector128.CreateScalarUnsafe(x), Vector128.CreateScalarUnsafe(y)).ToScalar() : x > y ? x : y;
+
+    internal static double Smaller(double x, double y) =>
+        Sse2.IsSupported ? Sse2.MinScalar(Vector128.CreateScalarUnsafe(x), Vector128.CreateScalarUnsafe(y)).ToScalar() : x < y ? x : y;
 
     public static (double W, double Bound) Wasserstein(
         NumericGrid grid, long[] reference, double[] referenceOffsets, long nReference,

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace MlObs.Drift.Profiles;
 
 /// <summary>
@@ -109,21 +111,39 @@ public sealed class NumericGrid
     /// <summary>Sums fine-bin counts into coarse-bin counts.</summary>
     public double[] ToCoarse(ReadOnlySpan<long> fineCounts)
     {
+        var sums = new long[CoarseBinCount];
+        SumToCoarse(fineCounts, sums);
+        return Array.ConvertAll(sums, n => (double)n);
+    }
+
+    /// <summary>Sums fine-bin counts into <paramref name="coarse"/> (<see cref="CoarseBinCount"/> long), overwriting it.</summary>
+    internal void SumToCoarse(ReadOnlySpan<long> fineCounts, Span<long> coarse)
+    {
         if (fineCounts.Length != FineBinCount)
             throw new ArgumentException($"Expected {FineBinCount} fine counts, got {fineCounts.Length}.", nameof(fineCounts));
         // Coarse bin c (1..C−1) is the contiguous run of fine bins between coarse edges c−1 and c; 0 and C are the outer bins.
         int[] idx = CoarseEdgeIndices;
-        var coarse = new double[CoarseBinCount];
         coarse[0] = fineCounts[0];
         for (int c = 1; c < idx.Length; c++)
+            coarse[c] = Sum(fineCounts[(idx[c - 1] + 1)..(idx[c] + 1)]);
+        coarse[CoarseBinCount - 1] = fineCounts[^1];
+    }
+
+    /// <summary>The sum of counts (wrapping like a plain loop), four at a time.</summary>
+    private static long Sum(ReadOnlySpan<long> counts)
+    {
+        int i = 0;
+        long sum = 0;
+        if (Vector256.IsHardwareAccelerated && counts.Length >= Vector256<long>.Count)
         {
-            long sum = 0;
-            foreach (long n in fineCounts[(idx[c - 1] + 1)..(idx[c] + 1)])
-                sum += n;
-            coarse[c] = sum;
+            Vector256<long> partial = Vector256<long>.Zero;
+            for (; i + Vector256<long>.Count <= counts.Length; i += Vector256<long>.Count)
+                partial += Vector256.Create(counts.Slice(i, Vector256<long>.Count));
+            sum = Vector256.Sum(partial);
         }
-        coarse[^1] = fineCounts[^1];
-        return coarse;
+        for (; i < counts.Length; i++)
+            sum += counts[i];
+        return sum;
     }
 
     /// <summary>The coarse bins' labels: "&lt; min", "[a, b)" …, "&gt; max".</summary>

@@ -128,6 +128,7 @@ public static class WindowStateJson
         n.BelowRangeDistance = c.GetProperty("below_range_distance").GetDouble();
         n.AboveRangeDistance = c.GetProperty("above_range_distance").GetDouble();
         CopyExactly(VersionedJson.ReadArray<long>(c.GetProperty("fine_counts")), n.FineCounts, n.Name);
+        n.RestoreCoarseCounts();
         CopyExactly(VersionedJson.ReadArray<double>(c.GetProperty("fine_offsets")), n.FineOffsets, n.Name);
         JsonElement values = c.GetProperty("values");
         double[]? restored = values.ValueKind == JsonValueKind.Null ? null : VersionedJson.ReadArray<double>(values);

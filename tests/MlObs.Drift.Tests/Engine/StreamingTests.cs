@@ -187,15 +187,8 @@ public sealed class StreamingTests
     [InlineData(ProfileMode.Streaming)]
     public void WindowJson_RoundTrips_AndGivesTheSameReport(ProfileMode mode)
     {
-        TableSchema schema = Schema(("x", ColumnKind.Numerical), ("c", ColumnKind.Categorical), ("d", ColumnKind.Numerical),
-            ("empty", ColumnKind.Numerical));
-        RowBatch Make(int n, int seed, double shift) => Batch(
-            Num("x", [.. Normal(n, shift, 1, seed)]),
-            Cat("c", [.. Enumerable.Range(0, n).Select(i => i % 13 == 0 ? "new" + (i % 4) : i % 17 == 0 ? null : "k" + ((i + seed) % 4))]),
-            Num("d", [.. Enumerable.Range(0, n).Select(i => (double)((i * seed) % 7))]),
-            Num("empty", [.. Enumerable.Repeat(double.NaN, n)]));
-        ReferenceProfile profile = Fit(schema, Make(2000, 1, 0), new ProfileOptions { Mode = mode });
-        WindowState window = Window(profile, Make(900, 3, 0.3), Batch(Num("x", [1.0, 2.0]), Num("extra", [1.0, 2.0])));
+        ReferenceProfile profile = Fit(MixedSchema, Mixed(2000, 1, 0), new ProfileOptions { Mode = mode });
+        WindowState window = Window(profile, Mixed(900, 3, 0.3), Batch(Num("x", [1.0, 2.0]), Num("extra", [1.0, 2.0])));
         using var stream = new MemoryStream();
         WindowStateJson.Write(window, stream);
         stream.Position = 0;
@@ -205,9 +198,38 @@ public sealed class StreamingTests
         Assert.Equal(["extra"], loaded.NewColumns);
         Assert.Equal(window.Rows, loaded.Rows);
         // A loaded window keeps ingesting and merging like the original.
-        window.Add(Make(100, 9, 1));
-        loaded.Add(Make(100, 9, 1));
+        window.Add(Mixed(100, 9, 1));
+        loaded.Add(Mixed(100, 9, 1));
         Assert.Equal(DriftReportText(DriftEvaluator.Evaluate(window)), DriftReportText(DriftEvaluator.Evaluate(loaded)));
+    }
+
+    [Theory]
+    [InlineData(ProfileMode.Exact)]
+    [InlineData(ProfileMode.Streaming)]
+    public void CoarseCounts_AfterAddMergeAndJson_AreTheSumsOfTheFineCounts(ProfileMode mode)
+    {
+        // The binned methods read the coarse counts the window keeps; they must always be the sums of its fine counts, whether
+        // they follow each value (short batches) or are added up after a batch of more than four values per fine bin.
+        ReferenceProfile profile = Fit(MixedSchema, Mixed(3000, 1, 0), new ProfileOptions { Mode = mode });
+        WindowState added = Window(profile, Mixed(800, 2, 0.5), Mixed(9000, 3, -4), Mixed(300, 5, 1));
+        Assert.InRange(((NumericWindow)added.Columns[0]).FineCounts.Length * 4, 801, 9000);
+        WindowState merged = Window(profile, Mixed(500, 4, 0.2));
+        merged.Merge(added);
+        using var stream = new MemoryStream();
+        WindowStateJson.Write(merged, stream);
+        stream.Position = 0;
+        WindowState loaded = WindowStateJson.Read(stream, profile);
+        foreach (WindowState window in new[] { added, merged, loaded })
+        {
+            foreach (NumericWindow column in window.Columns.OfType<NumericWindow>())
+            {
+                double[] sums = column.Profile.Grid is { } grid ? grid.ToCoarse(column.FineCounts) : [];
+                Assert.Equal(sums, column.CoarseCounts.Select(n => (double)n));
+            }
+        }
+        Assert.Equal(800 + 9000 + 300 + 500, merged.Columns[0].Count);
+        Assert.Equal(DriftReportText(DriftEvaluator.Evaluate(merged, With(DriftPreset.Mlobs, "x", "psi"))),
+            DriftReportText(DriftEvaluator.Evaluate(loaded, With(DriftPreset.Mlobs, "x", "psi"))));
     }
 
     [Fact]
@@ -241,4 +263,14 @@ public sealed class StreamingTests
         + string.Join(",", report.Dataset.MissingColumns) + "|" + string.Join(",", report.Dataset.NewColumns)
         + string.Join("\n", report.Columns.Select(c => c.Histogram is null ? "" :
             string.Join(",", c.Histogram.Labels) + string.Join(",", c.Histogram.Reference) + string.Join(",", c.Histogram.Current)));
+
+    private static readonly TableSchema MixedSchema = Schema(
+        ("x", ColumnKind.Numerical), ("c", ColumnKind.Categorical), ("d", ColumnKind.Numerical), ("empty", ColumnKind.Numerical));
+
+    /// <summary>A normal column, a categorical one with missing and new labels, a discrete one and an all-missing one.</summary>
+    private static RowBatch Mixed(int n, int seed, double shift) => Batch(
+        Num("x", [.. Normal(n, shift, 1, seed)]),
+        Cat("c", [.. Enumerable.Range(0, n).Select(i => i % 13 == 0 ? "new" + (i % 4) : i % 17 == 0 ? null : "k" + ((i + seed) % 4))]),
+        Num("d", [.. Enumerable.Range(0, n).Select(i => (double)((i * seed) % 7))]),
+        Num("empty", [.. Enumerable.Repeat(double.NaN, n)]));
 }
