@@ -77,7 +77,7 @@ public sealed class DriftMonitorCharmPackedTests(PackedDriftMonitorCharm packed)
           "containers": [{"name": "drift-monitor", "can_connect": true,
                           "mounts": {"config": {"location": "/etc/drift-monitor", "source": "SOURCE"}}}],
           "relations": [
-            {"id": 1, "endpoint": "metrics-endpoint", "remote_app_name": "opentelemetry-collector-k8s"},
+            {"id": 1, "endpoint": "metrics-endpoint", "remote_app_name": "opentelemetry-collector-k8s", "remote_units_data": {"0": {}}},
             {"id": 2, "endpoint": "grafana-dashboard", "remote_app_name": "opentelemetry-collector-k8s"},
             {"id": 3, "endpoint": "logging", "remote_app_name": "opentelemetry-collector-k8s",
              "remote_units_data": {"0": {"endpoint": "{\"url\": \"http://otelcol-0.otelcol-endpoints.kubeflow.svc.cluster.local:3500/loki/api/v1/push\"}"}}}
@@ -90,7 +90,12 @@ public sealed class DriftMonitorCharmPackedTests(PackedDriftMonitorCharm packed)
     {
         Assert.True(packed.Pack.ExitCode == 0, packed.Pack.Describe());
         int port = FreePort();
-        var run = await CharmPackTests.RunAsync(TimeSpan.FromMinutes(10), "charm", "run", packed.CharmDir, "--event", "config-changed", "--state", State(port), "--out", _temp.File("out.json"));
+        // The unit address goes out on relation-joined (and pebble-ready, relation-changed, update-status), as in Python's
+        // library; config-changed republishes the application data, whose scrape job depends on the port.
+        var joined = await CharmPackTests.RunAsync(TimeSpan.FromMinutes(10), "charm", "run", packed.CharmDir, "--event", "metrics-endpoint-relation-joined",
+            "--relation-id", "1", "--remote-unit", "opentelemetry-collector-k8s/0", "--state", State(port), "--out", _temp.File("joined.json"));
+        Assert.True(joined.ExitCode == 0, joined.Describe());
+        var run = await CharmPackTests.RunAsync(TimeSpan.FromMinutes(10), "charm", "run", packed.CharmDir, "--event", "config-changed", "--state", _temp.File("joined.json"), "--out", _temp.File("out.json"));
         Assert.True(run.ExitCode == 0, run.Describe());
         using var output = JsonDocument.Parse(File.ReadAllText(_temp.File("out.json")));
         JsonElement root = output.RootElement;

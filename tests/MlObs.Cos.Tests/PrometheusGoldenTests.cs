@@ -89,8 +89,9 @@ public sealed class PrometheusGoldenTests
 
         var tools = ctx.HookToolCalls.Select(c => c.Tool).ToList();
         Assert.DoesNotContain("relation-set", tools);
-        // Each databag read once: our unit's, our application's, and Prometheus' (its `event`, in collect-status).
-        Assert.Equal(3, tools.Count(t => t == "relation-get"));
+        // Each databag read once: our unit's and our application's. Prometheus' `event` is read on
+        // relation-changed and kept in stored state, so collect-status reads no databag.
+        Assert.Equal(2, tools.Count(t => t == "relation-get"));
         Assert.Equal(1, tools.Count(t => t == "relation-ids"));
     }
 

@@ -179,15 +179,52 @@ public sealed class RobustnessTests
     {
         using var dir = Golden.CharmDir();
         var ctx = new Context<LokiConsumerCharm>(f => new LokiConsumerCharm(f, _ => { }), dir.Path, new ContextOptions { ApplicationName = "myapp" });
-        var relation = LokiGoldenTests.LokiRelation(new Dictionary<int, IReadOnlyDictionary<string, string>>
+        var relation = LokiRelationWithRejectedRules();
+
+        var after = ctx.Run(ctx.On.RelationChanged(relation), LokiGoldenTests.State(relation));
+
+        Assert.Equal(new StatusState("blocked", "logging: alert rules rejected: parse error at line 1"), after.UnitStatus);
+    }
+
+    [Fact]
+    public void Loki_InvalidEventSeenBefore_StillBlocksWithoutReadingDatabags()
+    {
+        using var dir = Golden.CharmDir();
+        var ctx = new Context<LokiConsumerCharm>(f => new LokiConsumerCharm(f, _ => { }), dir.Path, new ContextOptions { ApplicationName = "myapp" });
+        var relation = LokiRelationWithRejectedRules();
+        var changed = ctx.Run(ctx.On.RelationChanged(relation), LokiGoldenTests.State(relation));
+
+        var after = ctx.Run(ctx.On.UpdateStatus(), changed);
+
+        Assert.Equal(new StatusState("blocked", "logging: alert rules rejected: parse error at line 1"), after.UnitStatus);
+        Assert.DoesNotContain(ctx.HookToolCalls, c => c.Tool is "relation-get" or "relation-list" or "relation-ids");
+    }
+
+    private static RelationState LokiRelationWithRejectedRules() =>
+        LokiGoldenTests.LokiRelation(new Dictionary<int, IReadOnlyDictionary<string, string>>
         {
             [0] = new Dictionary<string, string>(RelationState.DefaultUnitData) { ["endpoint"] = "{\"url\": \"http://loki-0:3100/loki/api/v1/push\"}" },
         }) with
         { RemoteAppData = new Dictionary<string, string> { ["event"] = "{\"errors\": \"parse error at line 1\"}" } };
 
-        var after = ctx.Run(ctx.On.UpdateStatus(), LokiGoldenTests.State(relation));
+    [Fact]
+    public void Loki_RelationBroken_ForgetsItsFeedback()
+    {
+        using var dir = Golden.CharmDir();
+        var ctx = new Context<LokiConsumerCharm>(f => new LokiConsumerCharm(f, _ => { }), dir.Path, new ContextOptions { ApplicationName = "myapp" });
+        var relation = LokiGoldenTests.LokiRelation(new Dictionary<int, IReadOnlyDictionary<string, string>>
+        {
+            [0] = new Dictionary<string, string>(RelationState.DefaultUnitData) { ["endpoint"] = "garbage" },
+        });
+        var changed = ctx.Run(ctx.On.RelationChanged(relation), LokiGoldenTests.State(relation));
+        Assert.Equal("blocked", changed.UnitStatus.Name);
 
-        Assert.Equal(new StatusState("blocked", "logging: alert rules rejected: parse error at line 1"), after.UnitStatus);
+        Assert.Contains("\"Invalid\":[\"loki/0\"]", changed.GetStoredStates()["mlobs-cos-feedback-loki-push-api-logging"].GetRawText(), StringComparison.Ordinal);
+
+        var after = ctx.Run(ctx.On.RelationBroken(changed.GetRelation(relation.Id)!), changed);
+
+        // Nothing is left for collect-status to report (the unit keeps its last status: nothing replaced it).
+        Assert.Equal("{}", after.GetStoredStates()["mlobs-cos-feedback-loki-push-api-logging"].GetRawText());
     }
 
     [Fact]

@@ -15,8 +15,11 @@ input state and reads dispatch_seconds and hook_tool_calls from each OUT.json.
   --runs N       runs per charm (default 20, 5..200)
   --event EVENT  the hook to run (default config-changed)
   --no-publish   reuse what is already in artifacts/bench/
-  --drift-monitor  also pack charms/drift-monitor-k8s (mlobs charm pack) and time it with its three COS
-                 relations joined (metrics-endpoint, grafana-dashboard, logging), as issue 8's benchmark asks
+  --drift-monitor  also pack charms/drift-monitor-k8s (mlobs charm pack) and time config-changed with its
+                 three COS relations joined (metrics-endpoint, grafana-dashboard, logging), as issue 8's
+                 benchmark asks: the unit first runs pebble-ready, relation-created, -joined and -changed of
+                 each relation and one config-changed, and every timed run starts from that settled state
+                 (a deployed unit whose config-changed finds its databags already written)
   --help         this text
 
 The Python charm (tests/MlObs.Ops.Tests/ProcessLevel/PythonOpsCharm) runs only when python3 can
@@ -76,12 +79,12 @@ JSON
 
 bench_charm() {
     local name=$1 dir=$2 state=${3:-$work/state.json}
-    local times=() calls=0
+    local times=() calls=0 tools=
     for ((i = 0; i < runs; i++)); do
         dotnet "$mlobs_dll" charm run "$dir" --event "$event" --state "$state" --out "$work/out.json" \
             --hook-tool-client "$bench/jujuc/mlobs-jujuc" --env "PYTHONPATH=${PYTHONPATH:-}" 2>"$work/err" \
             || { cat "$work/err" >&2; die "$name: mlobs charm run failed"; }
-        read -r seconds calls < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["dispatch_seconds"], len(d["hook_tool_calls"]))' "$work/out.json")
+        read -r seconds calls tools < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["hook_tool_calls"]; print(d["dispatch_seconds"], len(c), ",".join(x["tool"] for x in c))' "$work/out.json")
         times+=("$seconds")
     done
     printf '%s\n' "${times[@]}" | sort -g | awk -v name="$name" -v calls="$calls" -v event="$event" '
@@ -92,6 +95,16 @@ bench_charm() {
             printf "%-22s %s: runs %d, median %.1f ms, p90 %.1f ms, min %.1f ms, max %.1f ms, %d hook-tool calls\n",
                 name, event, n, med, t[p90], t[1], t[n], calls
         }'
+    echo "  hook tools: $tools"
+}
+
+# Runs one hook of the drift charm from $work/drift-state.json and makes its output the next input.
+drift_step() {
+    dotnet "$mlobs_dll" charm run "$work/drift" --event "$1" "${@:2}" --state "$work/drift-state.json" \
+        --out "$work/drift-next.json" --hook-tool-client "$bench/jujuc/mlobs-jujuc" 2>"$work/err" >/dev/null \
+        || { cat "$work/err" >&2; die "drift-monitor-k8s: $1 failed"; }
+    # The output is the state after the hook plus the run's records, which a state input ignores.
+    mv "$work/drift-next.json" "$work/drift-state.json"
 }
 
 bench_charm "sample-k8s (C#, AOT)" "$work/aot"
@@ -108,16 +121,22 @@ if ((drift)); then
  "containers": [{"name": "drift-monitor", "can_connect": true,
                  "mounts": {"config": {"location": "/etc/drift-monitor", "source": "$work/drift-etc"}}}],
  "relations": [
-   {"id": 1, "endpoint": "metrics-endpoint", "remote_app_name": "opentelemetry-collector-k8s"},
-   {"id": 2, "endpoint": "grafana-dashboard", "remote_app_name": "opentelemetry-collector-k8s"},
+   {"id": 1, "endpoint": "metrics-endpoint", "remote_app_name": "opentelemetry-collector-k8s", "remote_units_data": {"0": {}}},
+   {"id": 2, "endpoint": "grafana-dashboard", "remote_app_name": "opentelemetry-collector-k8s", "remote_units_data": {"0": {}}},
    {"id": 3, "endpoint": "logging", "remote_app_name": "opentelemetry-collector-k8s",
     "remote_units_data": {"0": {"endpoint": "{\\"url\\": \\"http://otelcol-0.otelcol-endpoints.kubeflow.svc.cluster.local:3500/loki/api/v1/push\\"}"}}}]}
 JSON
-    # Join the three relations once (the databags the charm writes then exist, as on a deployed unit).
-    dotnet "$mlobs_dll" charm run "$work/drift" --event drift-monitor-pebble-ready --state "$work/drift-state.json" \
-        --out "$work/drift-joined.json" --hook-tool-client "$bench/jujuc/mlobs-jujuc" 2>"$work/err" \
-        || { cat "$work/err" >&2; die "drift-monitor-k8s: pebble-ready failed"; }
-    bench_charm "drift-monitor-k8s (C#, AOT, 3 COS relations)" "$work/drift" "$work/drift-joined.json"
+    # Join the three relations as Juju would and settle with one config-changed: the databags the
+    # charm writes and its stored state then exist, as on a deployed unit.
+    drift_step drift-monitor-pebble-ready
+    for relation in 1:metrics-endpoint 2:grafana-dashboard 3:logging; do
+        drift_step "${relation#*:}-relation-created" --relation-id "${relation%%:*}"
+        for hook in joined changed; do
+            drift_step "${relation#*:}-relation-$hook" --relation-id "${relation%%:*}" --remote-unit opentelemetry-collector-k8s/0
+        done
+    done
+    drift_step config-changed
+    bench_charm "drift-monitor-k8s (C#, AOT, 3 COS relations)" "$work/drift" "$work/drift-state.json"
 fi
 if python3 -c 'import ops' 2>/dev/null; then
     bench_charm "py-demo-k8s (ops $(python3 -c 'import ops; print(ops.__version__)'))" "$work/python"

@@ -38,6 +38,7 @@ public sealed class GrafanaDashboardProvider
     private readonly GrafanaDashboardOptions _options;
     private readonly ILogger _logger;
     private readonly StoredState<GrafanaDashboardState> _state;
+    private readonly PublishedDigests _published;
     private readonly List<(string Key, JsonObject Template)> _programmatic = [];
     private DashboardScan? _scan;
     private string? _publishProblem;
@@ -54,6 +55,7 @@ public sealed class GrafanaDashboardProvider
         _logger = charm.Framework.LoggerFactory.CreateLogger("MlObs.Cos.GrafanaDashboardProvider");
         _state = charm.Framework.GetStoredState(
             "mlobs-cos-grafana-dashboard-" + _options.Endpoint, GrafanaDashboardJsonContext.Default.GrafanaDashboardState, () => new GrafanaDashboardState());
+        _published = new PublishedDigests(charm, "grafana-dashboard-" + _options.Endpoint);
 
         var relation = charm.On.Relation(_options.Endpoint);
         relation.Created.Observe(PublishAsync, "GrafanaDashboardProvider.Publish");
@@ -112,7 +114,9 @@ public sealed class GrafanaDashboardProvider
 
     /// <summary>
     /// Publishes the dashboards on every relation of the endpoint now (leader only; other units do
-    /// nothing). Each databag is read once and written only when the templates changed.
+    /// nothing). Each databag is read once and written only when the templates changed. A databag this
+    /// unit published from the same dashboards, topology and options while it stayed leader is neither
+    /// read nor re-rendered (except on leader-elected, upgrade-charm and relation-created/-joined).
     /// </summary>
     /// <param name="cancellationToken">Cancels the hook-tool calls.</param>
     /// <returns>A task that completes when the databags are written.</returns>
@@ -120,10 +124,18 @@ public sealed class GrafanaDashboardProvider
     {
         if (!await _charm.Model.Unit.IsLeaderAsync(cancellationToken).ConfigureAwait(false))
         {
+            _published.Clear();
             return;
         }
 
-        var relations = await _charm.Model.GetRelationsAsync(_options.Endpoint, cancellationToken).ConfigureAwait(false);
+        var all = await _charm.Model.GetRelationsAsync(_options.Endpoint, cancellationToken).ConfigureAwait(false);
+        if (all.Count == 0)
+        {
+            return;
+        }
+
+        var digest = InputsDigest();
+        var relations = all.Where(r => !_published.IsCurrent(r, digest)).ToList();
         if (relations.Count == 0)
         {
             return;
@@ -146,6 +158,7 @@ public sealed class GrafanaDashboardProvider
         {
             var bag = relation.LocalAppData;
             var current = await bag.GetAsync(DashboardsKey, cancellationToken).ConfigureAwait(false);
+            _published.Record(relation, digest);
             if (SameTemplates(current, templates))
             {
                 continue;
@@ -189,6 +202,19 @@ public sealed class GrafanaDashboardProvider
         return templates;
     }
 
+    // Everything BuildTemplates reads: the dashboard files, the topology, the options and the programmatic dashboards.
+    private string InputsDigest()
+    {
+        var digest = new InputDigest().Add("grafana-dashboard/1").Add(_charm.Meta.Name).Add(Topology().ToJsonString())
+            .Add(_options.InjectDropdowns ? "dropdowns" : "no dropdowns").AddPath(DashboardsDirectory, recursive: true);
+        foreach (var (key, template) in _programmatic)
+        {
+            digest.Add(key).Add(template.ToJsonString());
+        }
+
+        return digest.Hex();
+    }
+
     private static bool SameTemplates(string? current, JsonObject templates)
     {
         if (string.IsNullOrEmpty(current))
@@ -226,6 +252,27 @@ public sealed class GrafanaDashboardProvider
         return _scan;
     }
 
+    // The dashboard files' problems for collect-status, which runs in every hook: parsed again (JSON,
+    // SHAKE-256 uids) only when the files differ from those the stored problems came from.
+    private List<string> ScanProblems()
+    {
+        if (_scan is null)
+        {
+            var directory = DashboardsDirectory;
+            var digest = new InputDigest().Add(directory).AddPath(directory, recursive: true).Hex();
+            if (_state.Value.ScanDigest == digest)
+            {
+                return _state.Value.ScanProblems;
+            }
+
+            _state.Value = _state.Value with { ScanDigest = digest, ScanProblems = [.. Scan().Problems.Select(Describe)] };
+        }
+
+        return [.. Scan().Problems.Select(Describe)];
+
+        static string Describe(DashboardFileProblem p) => $"invalid dashboard {p.Path}: {p.Reason}";
+    }
+
     private Task PublishAsync(HookEvent e, CancellationToken cancellationToken) => PublishAsync(cancellationToken);
 
     private async Task OnRelationChangedAsync(RelationEvent e, CancellationToken cancellationToken)
@@ -257,10 +304,14 @@ public sealed class GrafanaDashboardProvider
         }
 
         var relations = new Dictionary<string, RelationFeedback>(_state.Value.Relations, StringComparer.Ordinal) { [id] = new RelationFeedback(raw, [.. errors]) };
-        _state.Value = new GrafanaDashboardState { Relations = relations };
+        _state.Value = _state.Value with { Relations = relations };
     }
 
-    private void OnRelationBroken(RelationEvent e) => ForgetErrors(e.Relation.Id, keepSeenEvent: false);
+    private void OnRelationBroken(RelationEvent e)
+    {
+        _published.Forget(e.Relation);
+        ForgetErrors(e.Relation.Id, keepSeenEvent: false);
+    }
 
     private void ForgetErrors(int relationId, bool keepSeenEvent)
     {
@@ -280,7 +331,7 @@ public sealed class GrafanaDashboardProvider
             relations.Remove(id);
         }
 
-        _state.Value = new GrafanaDashboardState { Relations = relations };
+        _state.Value = _state.Value with { Relations = relations };
     }
 
     private void OnCollectUnitStatus(CollectStatusEvent e)
@@ -291,7 +342,7 @@ public sealed class GrafanaDashboardProvider
             problems.Add(_publishProblem);
         }
 
-        problems.AddRange(Scan().Problems.Select(p => $"invalid dashboard {p.Path}: {p.Reason}"));
+        problems.AddRange(ScanProblems());
         foreach (var (_, feedback) in _state.Value.Relations.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
             problems.AddRange(feedback.Errors.Select(err => err.DashboardId.Length == 0 ? err.Error : $"Grafana rejected {err.DashboardId}: {err.Error}"));
@@ -372,10 +423,16 @@ public sealed class GrafanaDashboardProvider
 /// <param name="Error">Grafana's message.</param>
 public sealed record GrafanaDashboardError(string DashboardId, string Error);
 
-/// <summary>What the provider remembers between dispatches: Grafana's last <c>event</c> per relation id.</summary>
+/// <summary>What the provider remembers between dispatches: Grafana's last <c>event</c> per relation id, and the problems of the dashboard files.</summary>
 internal sealed record GrafanaDashboardState
 {
     public Dictionary<string, RelationFeedback> Relations { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The digest of the dashboards directory that <see cref="ScanProblems"/> were found in; null before the first scan.</summary>
+    public string? ScanDigest { get; init; }
+
+    /// <summary>The status lines of the files that were skipped.</summary>
+    public List<string> ScanProblems { get; init; } = [];
 }
 
 /// <summary>The last <c>event</c> value seen on a relation and the errors still standing.</summary>

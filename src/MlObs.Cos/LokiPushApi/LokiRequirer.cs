@@ -1,6 +1,7 @@
 // LokiRequirer: what LokiPushApiConsumer and LogForwarder share (loki_push_api's ConsumerBase,
 // cos-wire §5.1-5.2): the leader's `metadata` and `alert_rules`, the Loki units' `endpoint`s read
-// defensively, and the statuses that report what a Loki unit or Loki itself got wrong.
+// defensively, and the statuses that report what a Loki unit or Loki itself got wrong (read on the
+// relation events that can change them and kept in stored state, so collect-status reads no databag).
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using MlObs.Cos.Rules;
@@ -43,6 +44,7 @@ internal sealed class LokiRequirer
     private readonly CharmBase _charm;
     private readonly LokiRequirerOptions _options;
     private readonly Dictionary<int, RelationEndpoints> _cache = [];
+    private readonly RemoteFeedbackStore _feedback;
 
     public LokiRequirer(CharmBase charm, LokiRequirerOptions options, string component)
     {
@@ -50,6 +52,13 @@ internal sealed class LokiRequirer
         _options = options;
         Logger = charm.Framework.LoggerFactory.CreateLogger(component);
         PrometheusScrape.MetricsEndpointProvider.RequireEndpoint(charm, options.RelationName, "loki_push_api", Ops.Metadata.RelationRole.Requires);
+        _feedback = new RemoteFeedbackStore(charm, "loki-push-api-" + options.RelationName);
+        var events = charm.On.Relation(options.RelationName);
+        events.Joined.Observe(OnRelationEventAsync, "LokiRequirer.RememberFeedback");
+        events.Changed.Observe(OnRelationEventAsync, "LokiRequirer.RememberFeedback");
+        events.Departed.Observe(OnRelationEventAsync, "LokiRequirer.RememberFeedback");
+        events.Broken.Observe(e => _feedback.Forget(e.Relation), "LokiRequirer.ForgetFeedback");
+        charm.On.UpgradeCharm.Observe(OnUpgradeCharmAsync, "LokiRequirer.RememberFeedback");
     }
 
     public ILogger Logger { get; }
@@ -135,21 +144,25 @@ internal sealed class LokiRequirer
         return result;
     }
 
-    /// <summary>Statuses for bad Loki units and for the errors Loki reported in its <c>event</c>.</summary>
+    /// <summary>
+    /// Statuses for bad Loki units and for the errors Loki reported in its <c>event</c>, as read on the last
+    /// relation-joined, -changed or -departed (or upgrade-charm) of each relation; a relation is forgotten on its
+    /// relation-broken, so no relation-ids call is needed.
+    /// </summary>
     public async Task CollectStatusAsync(CollectStatusEvent e, CancellationToken cancellationToken)
     {
         var leader = await _charm.Model.Unit.IsLeaderAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var relation in await _charm.Model.GetRelationsAsync(Endpoint, cancellationToken).ConfigureAwait(false))
+        foreach (var (id, feedback) in _feedback.All)
         {
-            var endpoints = await ReadEndpointsAsync(relation, cancellationToken).ConfigureAwait(false);
-            if (endpoints.Invalid.Count > 0)
+            var relation = $"{Endpoint}:{id}";
+            if (feedback.Invalid.Count > 0)
             {
-                e.AddStatus(new BlockedStatus($"{Endpoint}: invalid endpoint from {string.Join(", ", endpoints.Invalid)}"));
+                e.AddStatus(new BlockedStatus($"{Endpoint}: invalid endpoint from {string.Join(", ", feedback.Invalid)}"));
             }
 
-            if (endpoints.Missing.Count > 0)
+            if (feedback.Missing.Count > 0)
             {
-                e.AddStatus(new WaitingStatus($"{Endpoint}: no endpoint yet from {string.Join(", ", endpoints.Missing)}"));
+                e.AddStatus(new WaitingStatus($"{Endpoint}: no endpoint yet from {string.Join(", ", feedback.Missing)}"));
             }
 
             if (!leader)
@@ -157,13 +170,12 @@ internal sealed class LokiRequirer
                 continue;
             }
 
-            var remote = await relation.GetRemoteAppDataAsync(cancellationToken).ConfigureAwait(false);
-            var text = remote is null ? null : await remote.GetAsync("event", cancellationToken).ConfigureAwait(false);
+            var (owner, text) = (feedback.EventOwner, feedback.Event);
             var node = ComponentSupport.ParseJson(text, out var error);
             if (error is not null || (node is not null && node is not JsonObject))
             {
-                CosLog.Warning(Logger, $"{Endpoint}: ignoring the 'event' of {remote?.Owner} in {relation}: {error ?? "not a JSON object"}");
-                e.AddStatus(new BlockedStatus($"{Endpoint}: invalid 'event' data from {remote?.Owner}"));
+                CosLog.Warning(Logger, $"{Endpoint}: ignoring the 'event' of {owner} in {relation}: {error ?? "not a JSON object"}");
+                e.AddStatus(new BlockedStatus($"{Endpoint}: invalid 'event' data from {owner}"));
             }
             else if (node is JsonObject ev)
             {
@@ -171,11 +183,29 @@ internal sealed class LokiRequirer
                 var errors = ev["errors"] is JsonValue ej ? (ej.TryGetValue<string>(out var s) ? s : ej.ToJsonString()) : ev["errors"]?.ToJsonString();
                 if (!valid || !string.IsNullOrEmpty(errors))
                 {
-                    CosLog.Warning(Logger, $"{Endpoint}: {remote?.Owner} rejected our alert rules: {errors}");
+                    CosLog.Warning(Logger, $"{Endpoint}: {owner} rejected our alert rules: {errors}");
                     e.AddStatus(new BlockedStatus($"{Endpoint}: alert rules rejected: {ComponentSupport.ForStatus(errors ?? "invalid")}"));
                 }
             }
         }
+    }
+
+    private async Task OnRelationEventAsync(RelationEvent e, CancellationToken cancellationToken) => await RememberAsync(e.Relation, cancellationToken).ConfigureAwait(false);
+
+    // A unit upgraded from a version that kept no feedback reads it once.
+    private async Task OnUpgradeCharmAsync(HookEvent e, CancellationToken cancellationToken)
+    {
+        foreach (var relation in await _charm.Model.GetRelationsAsync(Endpoint, cancellationToken).ConfigureAwait(false))
+        {
+            await RememberAsync(relation, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RememberAsync(Relation relation, CancellationToken cancellationToken)
+    {
+        var endpoints = await ReadEndpointsAsync(relation, cancellationToken).ConfigureAwait(false);
+        var (owner, text) = await RemoteFeedbackStore.ReadEventAsync(relation, cancellationToken).ConfigureAwait(false);
+        _feedback.Set(relation, new RemoteFeedback(owner, text, [.. endpoints.Missing], [.. endpoints.Invalid]));
     }
 }
 

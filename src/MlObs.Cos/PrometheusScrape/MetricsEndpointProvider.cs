@@ -2,7 +2,7 @@
 // prometheus_scrape.py's MetricsEndpointProvider does: the leader publishes scrape_metadata,
 // scrape_jobs and alert_rules; every unit publishes its address; Prometheus' complaints (`event`)
 // become a blocked status. Each databag is read once and written with one relation-set that
-// carries only the keys that changed.
+// carries only the keys that changed; a leader that published the same inputs before skips both.
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -126,6 +126,8 @@ public sealed class MetricsEndpointProvider
     private readonly CharmBase _charm;
     private readonly MetricsEndpointOptions _options;
     private readonly ILogger _logger;
+    private readonly PublishedDigests _published;
+    private readonly RemoteFeedbackStore _feedback;
     private IReadOnlyList<JsonObject> _jobs;
     private bool _jobsResolved;
     private bool _unitAddressDone;
@@ -142,10 +144,14 @@ public sealed class MetricsEndpointProvider
         _logger = charm.Framework.LoggerFactory.CreateLogger(nameof(MetricsEndpointProvider));
         RequireEndpoint(charm, _options.RelationName, "prometheus_scrape", Ops.Metadata.RelationRole.Provides);
         _jobs = [.. _options.Jobs.Select(PrometheusConfig.SanitizeJob)];
+        _published = new PublishedDigests(charm, "metrics-endpoint-" + _options.RelationName);
+        _feedback = new RemoteFeedbackStore(charm, "metrics-endpoint-" + _options.RelationName);
 
         var events = charm.On.Relation(_options.RelationName);
         events.Joined.Observe(OnRelationJoinedAsync);
         events.Changed.Observe(OnRelationChangedAsync);
+        events.Broken.Observe(OnRelationBroken, "MetricsEndpointProvider.Forget");
+        charm.On.UpgradeCharm.Observe(OnUpgradeCharmAsync, "MetricsEndpointProvider.ReadFeedback");
         var containers = _options.RefreshContainers
             ?? (charm.Meta.Containers.Count == 1 ? [charm.Meta.Containers.Keys.First()] : []);
         foreach (var container in containers)
@@ -161,36 +167,51 @@ public sealed class MetricsEndpointProvider
     public JujuTopology Topology => JujuTopology.From(_charm.Model);
 
     /// <summary>
-    /// Publishes everything now: the unit address on every relation and, on the leader,
-    /// <c>scrape_metadata</c>, <c>scrape_jobs</c> and <c>alert_rules</c>.
+    /// Publishes the application data now, as the Python <c>set_scrape_job_spec</c> does: on the leader,
+    /// <c>scrape_metadata</c>, <c>scrape_jobs</c> and <c>alert_rules</c> on every relation (other units do
+    /// nothing). Call it when the jobs may have changed (the charm's config); the unit address has its own
+    /// events (<see cref="SetUnitAddressAsync"/>). A databag this unit published from the same topology,
+    /// jobs and rule files while it stayed leader is neither read nor re-derived (except on leader-elected,
+    /// upgrade-charm and relation-created/-joined).
     /// </summary>
     /// <param name="cancellationToken">Cancels the hook-tool calls.</param>
     /// <returns>A task that completes when the data is written.</returns>
     public async Task SetScrapeJobSpecAsync(CancellationToken cancellationToken = default)
     {
-        await SetUnitAddressAsync(cancellationToken).ConfigureAwait(false);
         if (!await _charm.Model.Unit.IsLeaderAsync(cancellationToken).ConfigureAwait(false))
         {
+            _published.Clear();
             return;
         }
 
-        var relations = await _charm.Model.GetRelationsAsync(_options.RelationName, cancellationToken).ConfigureAwait(false);
-        if (relations.Count == 0)
+        var all = await _charm.Model.GetRelationsAsync(_options.RelationName, cancellationToken).ConfigureAwait(false);
+        if (all.Count == 0)
         {
             return;
         }
 
         var topology = Topology;
+        var jobs = PyJson.Dumps(new JsonArray([.. (await ScrapeJobsAsync(cancellationToken).ConfigureAwait(false)).Select(j => (JsonNode?)j.DeepClone())]));
+        var digest = new InputDigest().Add("metrics-endpoint/1").Add(topology.ToJson().ToJsonString()).Add(jobs)
+            .Add(_options.ForwardAlertRules ? "rules" : "no rules")
+            .AddPath(ComponentSupport.RulesDirectory(_charm.Model, _options.AlertRulesPath, "prometheus_alert_rules"), recursive: true).Hex();
+        var relations = all.Where(r => !_published.IsCurrent(r, digest)).ToList();
+        if (relations.Count == 0)
+        {
+            return;
+        }
+
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["scrape_metadata"] = PyJson.Dumps(topology.ToJson()),
-            ["scrape_jobs"] = PyJson.Dumps(new JsonArray([.. (await ScrapeJobsAsync(cancellationToken).ConfigureAwait(false)).Select(j => (JsonNode?)j.DeepClone())])),
+            ["scrape_jobs"] = jobs,
             ["alert_rules"] = PyJson.Dumps(BuildAlertRules(topology).ToJson()),
         };
         foreach (var relation in relations)
         {
             await relation.LocalAppData.GetAsync(cancellationToken).ConfigureAwait(false);
             await relation.LocalAppData.UpdateAsync(values, cancellationToken).ConfigureAwait(false);
+            _published.Record(relation, digest);
         }
     }
 
@@ -339,12 +360,43 @@ public sealed class MetricsEndpointProvider
     private async Task OnRelationJoinedAsync(RelationEvent e, CancellationToken cancellationToken)
     {
         WarnAboutJobs();
+        await PublishAllAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task OnRefreshAsync(WorkloadEvent e, CancellationToken cancellationToken) => PublishAllAsync(cancellationToken);
+
+    private async Task PublishAllAsync(CancellationToken cancellationToken)
+    {
+        await SetUnitAddressAsync(cancellationToken).ConfigureAwait(false);
         await SetScrapeJobSpecAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private Task OnRefreshAsync(WorkloadEvent e, CancellationToken cancellationToken) => SetScrapeJobSpecAsync(cancellationToken);
+    private async Task OnRelationChangedAsync(RelationEvent e, CancellationToken cancellationToken)
+    {
+        await SetUnitAddressAsync(cancellationToken).ConfigureAwait(false);
+        await ReadFeedbackAsync(e.Relation, cancellationToken).ConfigureAwait(false);
+    }
 
-    private Task OnRelationChangedAsync(RelationEvent e, CancellationToken cancellationToken) => SetUnitAddressAsync(cancellationToken);
+    private void OnRelationBroken(RelationEvent e)
+    {
+        _published.Forget(e.Relation);
+        _feedback.Forget(e.Relation);
+    }
+
+    // A unit upgraded from a version that kept no feedback reads it once.
+    private async Task OnUpgradeCharmAsync(HookEvent e, CancellationToken cancellationToken)
+    {
+        foreach (var relation in await _charm.Model.GetRelationsAsync(_options.RelationName, cancellationToken).ConfigureAwait(false))
+        {
+            await ReadFeedbackAsync(relation, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadFeedbackAsync(Relation relation, CancellationToken cancellationToken)
+    {
+        var (owner, text) = await RemoteFeedbackStore.ReadEventAsync(relation, cancellationToken).ConfigureAwait(false);
+        _feedback.Set(relation, new RemoteFeedback(owner, text, [], []));
+    }
 
     private Task OnUpdateStatusAsync(HookEvent e, CancellationToken cancellationToken) => SetUnitAddressAsync(cancellationToken);
 
@@ -369,16 +421,17 @@ public sealed class MetricsEndpointProvider
             return;
         }
 
+        // Prometheus' `event`, as read on the last relation-changed (or upgrade-charm).
         foreach (var relation in await _charm.Model.GetRelationsAsync(_options.RelationName, cancellationToken).ConfigureAwait(false))
         {
-            var remote = await relation.GetRemoteAppDataAsync(cancellationToken).ConfigureAwait(false);
-            var text = remote is null ? null : await remote.GetAsync("event", cancellationToken).ConfigureAwait(false);
+            var feedback = _feedback.Get(relation);
+            var (owner, text) = (feedback?.EventOwner, feedback?.Event);
             var node = ComponentSupport.ParseJson(text, out var error);
             if (error is not null || (node is not null && node is not JsonObject))
             {
                 var what = error ?? "not a JSON object";
-                CosLog.Warning(_logger, $"{_options.RelationName}: ignoring the 'event' of {remote?.Owner} in {relation}: {what}");
-                e.AddStatus(new BlockedStatus($"{_options.RelationName}: invalid 'event' data from {remote?.Owner}"));
+                CosLog.Warning(_logger, $"{_options.RelationName}: ignoring the 'event' of {owner} in {relation}: {what}");
+                e.AddStatus(new BlockedStatus($"{_options.RelationName}: invalid 'event' data from {owner}"));
                 continue;
             }
 
@@ -392,13 +445,13 @@ public sealed class MetricsEndpointProvider
             var scrapeErrors = ev["scrape_job_errors"] is JsonValue se ? (se.TryGetValue<string>(out var s2) ? s2 : se.ToJsonString()) : ev["scrape_job_errors"]?.ToJsonString();
             if (!valid || !string.IsNullOrEmpty(errors))
             {
-                CosLog.Warning(_logger, $"{_options.RelationName}: {remote?.Owner} rejected our alert rules: {errors}");
+                CosLog.Warning(_logger, $"{_options.RelationName}: {owner} rejected our alert rules: {errors}");
                 e.AddStatus(new BlockedStatus($"{_options.RelationName}: alert rules rejected: {ComponentSupport.ForStatus(errors ?? "invalid")}"));
             }
 
             if (!string.IsNullOrEmpty(scrapeErrors))
             {
-                CosLog.Warning(_logger, $"{_options.RelationName}: {remote?.Owner} rejected our scrape jobs: {scrapeErrors}");
+                CosLog.Warning(_logger, $"{_options.RelationName}: {owner} rejected our scrape jobs: {scrapeErrors}");
                 e.AddStatus(new BlockedStatus($"{_options.RelationName}: scrape jobs rejected: {ComponentSupport.ForStatus(scrapeErrors)}"));
             }
         }

@@ -1,7 +1,6 @@
 // PebbleClient: files in the workload container — list, pull, push, make directories, remove,
 // and the exists/is-directory helpers.
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -150,7 +149,9 @@ public sealed partial class PebbleClient
 
         using var request = NewRequest(HttpMethod.Post, "/v1/files", null);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Content = new PushContent(RandomNumberGenerator.GetHexString(32, lowercase: true), metadata, path, source);
+        // A boundary only has to be unlikely in the content; Guid's random bits come from the kernel, while
+        // RandomNumberGenerator would load OpenSSL into the charm process for this alone.
+        request.Content = new PushContent(Guid.NewGuid().ToString("N"), metadata, path, source);
         var envelope = await SendAsync(request, async (response, token) => ParseEnvelope(response, await response.Content.ReadAsByteArrayAsync(token)), cancellationToken);
         ThrowOnPathError(envelope.Result, path);
     }

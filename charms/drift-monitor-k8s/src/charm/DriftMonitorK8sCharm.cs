@@ -1,7 +1,7 @@
 // drift-monitor-k8s: one reconcile (configuration file, token, Pebble layer, ports, scrape job) for every event that can change
 // the workload; the COS components observe their own relations; collect-status says what to do when something is missing.
 using System.Globalization;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -161,7 +161,8 @@ public sealed class DriftMonitorK8sCharm : CharmBase
         await container.PushAsync(ConfigPath, workloadConfig, new PushOptions { MakeDirs = true, Permissions = "644" }, ct);
         if (token is not null)
             await container.PushAsync(TokenPath, token, new PushOptions { MakeDirs = true, Permissions = "600" }, ct);
-        string revision = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(workloadConfig + "\0" + token)))[..16];
+        // A change detector, not a secret: xxHash needs no OpenSSL, which SHA-256 would load into every dispatch.
+        string revision = Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(workloadConfig + "\0" + token)))[..16];
         if (await container.EnsureLayerAsync(ServiceName, BuildLayer(settings, token is not null, revision), ct))
             Log.LayerApplied(Logger, settings.Port, revision);
         await Model.Unit.SetPortsAsync([new OpenedPort("tcp", settings.Port, settings.Port)], ct);

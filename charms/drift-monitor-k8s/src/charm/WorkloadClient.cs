@@ -1,6 +1,8 @@
 // The charm's side of the drift monitor's HTTP API (src/MlObs.DriftMonitor/README.md): readiness and the models for the
 // status, and the calls behind the actions. The workload runs in the same pod, so it is reached on localhost.
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace DriftMonitorCharm;
@@ -37,6 +39,8 @@ public sealed class WorkloadClient(Uri baseAddress, string? token) : IWorkloadAp
     {
         using var quick = CancellationTokenSource.CreateLinkedTokenSource(ct);
         quick.CancelAfter(TimeSpan.FromSeconds(2));
+        if (!await AcceptsConnectionsAsync(quick.Token).ConfigureAwait(false))
+            return ct.IsCancellationRequested ? throw new OperationCanceledException(ct) : $"not reachable on port {baseAddress.Port} yet";
         try
         {
             using HttpResponseMessage response = await _http.GetAsync("/readyz", quick.Token).ConfigureAwait(false);
@@ -48,6 +52,25 @@ public sealed class WorkloadClient(Uri baseAddress, string? token) : IWorkloadAp
         {
             return $"not reachable on port {baseAddress.Port} yet";
         }
+    }
+
+    // Whether anything listens on the workload's port. A refused connection is the usual answer while the
+    // service starts; learning it from HttpClient costs an exception rethrown through a dozen async frames,
+    // and in a Native AOT binary the first stack trace loads the method-name metadata (milliseconds per hook).
+    private async Task<bool> AcceptsConnectionsAsync(CancellationToken ct)
+    {
+        if (!IPAddress.TryParse(baseAddress.Host, out IPAddress? address))
+            return true;
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var connect = new SocketAsyncEventArgs { RemoteEndPoint = new IPEndPoint(address, baseAddress.Port) };
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connect.Completed += (_, _) => done.TrySetResult();
+        if (socket.ConnectAsync(connect))
+        {
+            using (ct.Register(() => Socket.CancelConnectAsync(connect)))
+                await done.Task.ConfigureAwait(false);
+        }
+        return connect.SocketError == SocketError.Success;
     }
 
     /// <inheritdoc />
