@@ -52,6 +52,9 @@ internal sealed class FakeWorkload
 
     public List<string> Calls { get; } = [];
 
+    /// <summary>The reference fingerprint GET /v1/models reports per model.</summary>
+    public Dictionary<string, string> Fingerprints { get; } = [];
+
     public int? LastPort { get; private set; }
 
     public string? LastToken { get; private set; }
@@ -77,6 +80,7 @@ internal sealed class FakeWorkload
                 ["reference_rows"] = m.Reference ? 300 : 0,
                 ["window_records"] = 42,
                 ["dataset_drift"] = m.Drift,
+                ["reference_fingerprint"] = w.Fingerprints.GetValueOrDefault(m.Name),
             }.Where(kv => kv.Value is not null).ToDictionary());
             return Task.FromResult(JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["models"] = models.ToList() }));
         }

@@ -1,9 +1,11 @@
 // drift-monitor-k8s: one reconcile (configuration file, token, Pebble layer, ports, scrape job) for every event that can change
 // the workload; the COS components observe their own relations; collect-status says what to do when something is missing.
+// References loaded with set-reference are shared with the other units through the peer relation (PeerReferences).
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using MlObs.Cos.GrafanaDashboard;
@@ -35,6 +37,12 @@ public sealed class DriftMonitorK8sCharm : CharmBase
 
     /// <summary>The scrape job's fixed name.</summary>
     public const string JobName = "drift-monitor";
+
+    /// <summary>The peer relation (charmcraft.yaml): the units share the references set with set-reference.</summary>
+    public const string PeerRelation = "drift-monitor-peers";
+
+    /// <summary>The key of a unit's peer databag listing the references it loaded: model → source, fingerprint, time.</summary>
+    public const string ReferencesKey = "references";
 
     /// <summary>The workload binary in the image (image/rockcraft.yaml).</summary>
     public const string WorkloadBinary = "/opt/mlobs/mlobs";
@@ -71,6 +79,7 @@ public sealed class DriftMonitorK8sCharm : CharmBase
         On.Storage("data").Attached.Observe(ReconcileAsync);
         On.Relation("ingress").Joined.Observe(ReconcileAsync);
         On.Relation("ingress").Changed.Observe(ReconcileAsync);
+        On.Relation(PeerRelation).Changed.Observe(OnPeerChangedAsync);
         On.Action("set-reference").Observe(OnSetReferenceAsync);
         On.Action("show-report").Observe(OnShowReportAsync);
         On.Action("reset-window").Observe(OnResetWindowAsync);
@@ -194,19 +203,102 @@ public sealed class DriftMonitorK8sCharm : CharmBase
 
     private async Task<IWorkloadApi?> WorkloadForActionAsync(ActionEvent e, CancellationToken ct)
     {
+        (IWorkloadApi? workload, string? problem) = await WorkloadAsync(ct);
+        if (problem is not null)
+            await e.FailAsync(problem, ct);
+        return workload;
+    }
+
+    /// <summary>A client of the workload, or why there is none (invalid config, unreadable token).</summary>
+    private async Task<(IWorkloadApi? Workload, string? Problem)> WorkloadAsync(CancellationToken ct)
+    {
         CharmSettings? settings = await SettingsAsync(ct);
         if (settings is null)
-        {
-            await e.FailAsync("invalid config: " + string.Join("; ", _problems), ct);
-            return null;
-        }
+            return (null, "invalid config: " + string.Join("; ", _problems));
         string? token = await ReadTokenAsync(settings, ct);
         if (_tokenProblem is not null)
+            return (null, _tokenProblem);
+        return (_workload(settings.Port, token), null);
+    }
+
+    /// <summary>
+    /// A peer published the references it loaded: load here those that are newer than what this unit knows and that its
+    /// workload holds with another fingerprint, so every unit judges the traffic it receives against the same reference.
+    /// Waits (defers) while the workload is not ready; a reference this unit cannot read (a path on the peer's storage) is
+    /// logged, not fatal.
+    /// </summary>
+    private async Task OnPeerChangedAsync(HookEvent e, CancellationToken ct)
+    {
+        var change = (RelationEvent)e;
+        if (change.Unit is null)
+            return;
+        IReadOnlyDictionary<string, PeerReference> theirs = PeerReference.Parse(await change.Relation.Data(change.Unit).GetAsync(ReferencesKey, ct), out string? invalid);
+        if (invalid is not null)
+            Log.PeerReferencesInvalid(Logger, change.Unit.Name, invalid);
+        if (theirs.Count == 0)
+            return;
+        var mine = new Dictionary<string, PeerReference>(PeerReference.Parse(await change.Relation.LocalUnitData.GetAsync(ReferencesKey, ct), out _), StringComparer.Ordinal);
+        var newer = theirs.Where(t => !mine.TryGetValue(t.Key, out PeerReference? own) || string.CompareOrdinal(own.At, t.Value.At) < 0).ToList();
+        if (newer.Count == 0)
+            return;
+        (IWorkloadApi? workload, string? problem) = await WorkloadAsync(ct);
+        if (workload is null)
         {
-            await e.FailAsync(_tokenProblem, ct);
-            return null;
+            Log.PeerReferencesWaiting(Logger, problem ?? "no workload");
+            e.Defer();
+            return;
         }
-        return _workload(settings.Port, token);
+        try
+        {
+            if (await workload.NotReadyReasonAsync(ct) is { } notReady)
+            {
+                Log.PeerReferencesWaiting(Logger, notReady);
+                e.Defer();
+                return;
+            }
+            var loaded = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (JsonElement m in (await workload.ListModelsAsync(ct)).GetProperty("models").EnumerateArray())
+            {
+                if (m.TryGetProperty("reference_fingerprint", out JsonElement f) && f.GetString() is { } fingerprint)
+                    loaded[m.GetProperty("name").GetString()!] = fingerprint;
+            }
+            foreach ((string model, PeerReference reference) in newer)
+            {
+                if (loaded.GetValueOrDefault(model) == reference.Fingerprint)
+                {
+                    mine[model] = reference;
+                    continue;
+                }
+                try
+                {
+                    JsonElement summary = await workload.SetReferenceAsync(model, reference.Source, ct);
+                    mine[model] = reference with { Fingerprint = summary.GetProperty("fingerprint").GetString() ?? reference.Fingerprint };
+                    Log.PeerReferenceLoaded(Logger, model, reference.Source, change.Unit.Name);
+                }
+                catch (WorkloadException ex)
+                {
+                    Log.PeerReferenceFailed(Logger, model, reference.Source, change.Unit.Name, ex.Message);
+                }
+            }
+        }
+        finally
+        {
+            (workload as IDisposable)?.Dispose();
+        }
+        await change.Relation.LocalUnitData.SetAsync(ReferencesKey, PeerReference.Write(mine), ct);
+    }
+
+    /// <summary>Records in this unit's peer databag the reference set-reference just loaded, for the other units.</summary>
+    private async Task PublishReferenceAsync(string model, string source, string fingerprint, CancellationToken ct)
+    {
+        Relation? peers = await Model.GetRelationAsync(PeerRelation, cancellationToken: ct);
+        if (peers is null)
+            return;
+        var mine = new Dictionary<string, PeerReference>(PeerReference.Parse(await peers.LocalUnitData.GetAsync(ReferencesKey, ct), out _), StringComparer.Ordinal)
+        {
+            [model] = new PeerReference(source, fingerprint, DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)),
+        };
+        await peers.LocalUnitData.SetAsync(ReferencesKey, PeerReference.Write(mine), ct);
     }
 
     private async Task RunActionAsync(ActionEvent e, Func<IWorkloadApi, Task<Dictionary<string, object?>>> act, CancellationToken ct)
@@ -235,6 +327,7 @@ public sealed class DriftMonitorK8sCharm : CharmBase
         {
             await e.LogAsync($"fitting the reference of {p.Model} from {p.Source}", ct);
             JsonElement summary = await workload.SetReferenceAsync(p.Model, p.Source, ct);
+            await PublishReferenceAsync(p.Model, p.Source, summary.GetProperty("fingerprint").GetString() ?? string.Empty, ct);
             return new Dictionary<string, object?>
             {
                 ["model"] = p.Model,
@@ -361,6 +454,52 @@ internal sealed record ShowReportParams([property: JsonPropertyName("model")] st
 /// <summary>Parameters of the actions that name only a model.</summary>
 internal sealed record ModelParams([property: JsonPropertyName("model")] string Model);
 
+/// <summary>A reference a unit loaded with set-reference, as it publishes it to its peers.</summary>
+/// <param name="Source">The URL or path it was read from.</param>
+/// <param name="Fingerprint">The workload's fingerprint of the fitted profile.</param>
+/// <param name="At">When it was set (UTC, ISO 8601, sortable); the newest wins.</param>
+internal sealed record PeerReference(string Source, string Fingerprint, string At)
+{
+    /// <summary>Reads a <c>references</c> value; anything malformed is skipped and described in <paramref name="problem"/>.</summary>
+    public static IReadOnlyDictionary<string, PeerReference> Parse(string? text, out string? problem)
+    {
+        problem = null;
+        var references = new Dictionary<string, PeerReference>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(text))
+            return references;
+        try
+        {
+            if (JsonNode.Parse(text) is not JsonObject map)
+            {
+                problem = "not a JSON object";
+                return references;
+            }
+            foreach ((string model, JsonNode? node) in map)
+            {
+                if (node is JsonObject o && o["source"]?.GetValueKind() == JsonValueKind.String && o["fingerprint"]?.GetValueKind() == JsonValueKind.String
+                    && o["at"]?.GetValueKind() == JsonValueKind.String)
+                    references[model] = new PeerReference(o["source"]!.GetValue<string>(), o["fingerprint"]!.GetValue<string>(), o["at"]!.GetValue<string>());
+                else
+                    problem = $"model {model}: expected {{source, fingerprint, at}} strings";
+            }
+        }
+        catch (JsonException ex)
+        {
+            problem = ex.Message;
+        }
+        return references;
+    }
+
+    /// <summary>Writes a <c>references</c> value, models sorted.</summary>
+    public static string Write(IReadOnlyDictionary<string, PeerReference> references)
+    {
+        var map = new JsonObject();
+        foreach ((string model, PeerReference r) in references.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            map[model] = new JsonObject { ["source"] = r.Source, ["fingerprint"] = r.Fingerprint, ["at"] = r.At };
+        return map.ToJsonString();
+    }
+}
+
 [JsonSerializable(typeof(SetReferenceParams))]
 [JsonSerializable(typeof(ShowReportParams))]
 [JsonSerializable(typeof(ModelParams))]
@@ -378,4 +517,16 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Workload layer applied: port {Port}, configuration revision {Revision}")]
     public static partial void LayerApplied(ILogger logger, int port, string revision);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded the reference of model {Model} from {Source}, as {Unit} did")]
+    public static partial void PeerReferenceLoaded(ILogger logger, string model, string source, string unit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The reference of model {Model} that {Unit} loaded from {Source} cannot be loaded on this unit: {Problem} (an http(s) source lets every unit read it)")]
+    public static partial void PeerReferenceFailed(ILogger logger, string model, string source, string unit, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring part of the references {Unit} published: {Problem}")]
+    public static partial void PeerReferencesInvalid(ILogger logger, string unit, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The references of the other units wait for the workload: {Reason}")]
+    public static partial void PeerReferencesWaiting(ILogger logger, string reason);
 }
