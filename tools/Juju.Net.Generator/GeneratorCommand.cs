@@ -10,11 +10,11 @@ internal static class GeneratorCommand
     /// <summary>The root command: options --schema, --config, --out and --check.</summary>
     public static RootCommand Create()
     {
-        var schema = new Option<FileInfo?>("--schema") { Description = "Juju's client API schema (default: ../shared/juju-schema/schema.json beside the repository root). It is read, never copied." };
-        var config = new Option<FileInfo?>("--config") { Description = "The facades to generate and their versions (default: tools/Juju.Net.Generator/facades.json)." };
-        var output = new Option<DirectoryInfo?>("--out") { Description = "Where the .g.cs files go (default: src/Juju.Net/Generated). Stale .g.cs files there are deleted." };
+        var schema = new Option<FileInfo?>("--schema") { HelpName = "FILE", Description = "Juju's client API schema (default: ../shared/juju-schema/schema.json beside the repository root). It is read, never copied." };
+        var config = new Option<FileInfo?>("--config") { HelpName = "FILE", Description = "The facades to generate and their versions (default: tools/Juju.Net.Generator/facades.json)." };
+        var output = new Option<DirectoryInfo?>("--out") { HelpName = "DIR", Description = "Where the .g.cs files go (default: src/Juju.Net/Generated). Stale .g.cs files there are deleted." };
         var check = new Option<bool>("--check") { Description = "Write nothing; exit 1 and list the files that differ when the committed code is not what the schema and config generate." };
-        var root = new RootCommand("Generates Juju.Net's C# (records, one client per facade, the System.Text.Json context) from Juju's API schema.")
+        var root = new RootCommand("Generates Juju.Net's C# (records, one client per facade, the System.Text.Json context) from Juju's API schema. Run it from the repository root (or anywhere below it) to regenerate src/Juju.Net/Generated. Exit codes: 0 done (or up to date with --check), 1 --check found differences, 2 bad input (the message names the file and key).")
         {
             schema, config, output, check,
         };
@@ -111,7 +111,8 @@ internal static class GeneratorCommand
         }
     }
 
-    private static string? FindRepositoryRoot(string start)
+    /// <summary>The nearest directory at or above <paramref name="start"/> that holds MlObs.sln, or null.</summary>
+    internal static string? FindRepositoryRoot(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
