@@ -29,17 +29,8 @@ public sealed class PackedDriftMonitorCharm : IAsyncLifetime
 
     internal Mlobs.Result Pack { get; private set; } = new(-1, string.Empty, string.Empty);
 
-    /// <summary>The repository checkout the tests run from.</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            string root = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(root, "MlObs.sln")))
-                root = Path.GetDirectoryName(root.TrimEnd('/'))!;
-            return root;
-        }
-    }
+    /// <summary>The repository checkout the tests run from (the CLI's own finder).</summary>
+    public static string RepositoryRoot => Cli.RepositoryRoot.Find() ?? throw new InvalidOperationException("no MlObs.sln above the tests");
 
     public async Task InitializeAsync()
     {
@@ -63,13 +54,6 @@ public sealed class DriftMonitorCharmPackedTests(PackedDriftMonitorCharm packed)
 
     public void Dispose() => _temp.Dispose();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private string State(int port) => _temp.Write("in.json", """
         {
           "leader": true,
@@ -89,7 +73,7 @@ public sealed class DriftMonitorCharmPackedTests(PackedDriftMonitorCharm packed)
     public async Task ConfigChanged_WithTheCosRelations_PublishesWhatCosConsumes()
     {
         Assert.True(packed.Pack.ExitCode == 0, packed.Pack.Describe());
-        int port = FreePort();
+        int port = MlObs.Cli.Demo.ServerProcess.FreeLoopbackPort();
         // The unit address goes out on relation-joined (and pebble-ready, relation-changed, update-status), as in Python's
         // library; config-changed republishes the application data, whose scrape job depends on the port.
         var joined = await CharmPackTests.RunAsync(TimeSpan.FromMinutes(10), "charm", "run", packed.CharmDir, "--event", "metrics-endpoint-relation-joined",
@@ -127,7 +111,7 @@ public sealed class DriftMonitorCharmPackedTests(PackedDriftMonitorCharm packed)
     public async Task Status_AndSetReference_TalkToARealDriftMonitor()
     {
         Assert.True(packed.Pack.ExitCode == 0, packed.Pack.Describe());
-        int port = FreePort();
+        int port = MlObs.Cli.Demo.ServerProcess.FreeLoopbackPort();
         string reference = _temp.Write("train.csv", "x,colour\n" + string.Concat(Enumerable.Range(0, 200).Select(i =>
             string.Create(CultureInfo.InvariantCulture, $"{i * 0.5},{(i % 2 == 0 ? "red" : "blue")}\n"))));
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
