@@ -93,7 +93,9 @@ public static class JujuCBinary
 
     /// <summary>
     /// Publishes <c>tools/MlObs.JujuC</c> Native AOT for linux-x64 into <paramref name="outputDir"/>
-    /// with <c>dotnet publish</c> (no build servers left behind).
+    /// with <c>dotnet publish</c> (no build servers left behind). The build's intermediate output
+    /// goes to <see cref="ArtifactsPathFor"/>, not the project's own <c>obj/</c>, so that two
+    /// publishes running at once (two test assemblies, a test and the CLI) never write the same files.
     /// </summary>
     /// <param name="repoRoot">The repository root (holds <c>MlObs.sln</c>).</param>
     /// <param name="outputDir">Where the executable goes.</param>
@@ -106,6 +108,7 @@ public static class JujuCBinary
         string[] arguments =
         [
             "publish", project, "-c", "Release", "-r", "linux-x64", "-o", outputDir,
+            "--artifacts-path", ArtifactsPathFor(outputDir),
             // No MSBuild or compiler server may outlive the publish: they would hold its pipes open.
             "-nodeReuse:false", "-p:UseSharedCompilation=false",
         ];
@@ -121,4 +124,14 @@ public static class JujuCBinary
 
         return binary;
     }
+
+    /// <summary>
+    /// The private build directory of a publish into <paramref name="outputDir"/>: its sibling
+    /// <c>&lt;outputDir&gt;.build</c>. Each output directory has its own, so concurrent publishes
+    /// of one project into different directories cannot corrupt each other's object files.
+    /// </summary>
+    /// <param name="outputDir">The publish output directory.</param>
+    /// <returns>The directory to pass as <c>--artifacts-path</c>.</returns>
+    public static string ArtifactsPathFor(string outputDir) =>
+        Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDir)) + ".build";
 }

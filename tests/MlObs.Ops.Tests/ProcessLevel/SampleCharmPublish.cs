@@ -38,6 +38,9 @@ public sealed class SampleCharmPublish : IAsyncLifetime
         string[] arguments =
         [
             "publish", project, "-c", "Release", "-r", RuntimeIdentifier, "-o", PublishDir,
+            // A private build dir: `mlobs charm pack` in the CLI's tests publishes the same project
+            // at the same time, and two Native AOT links into one obj/ corrupt each other.
+            "--artifacts-path", JujuCBinary.ArtifactsPathFor(PublishDir),
             // No MSBuild or compiler server may outlive the publish: they would keep its output
             // pipes open.
             "-nodeReuse:false", "-p:UseSharedCompilation=false",
