@@ -64,11 +64,7 @@ public sealed class ConnectionTests
     public async Task CallAsync_Cancelled_ThrowsAndConnectionStaysUsable()
     {
         var api = new ScriptedApi()
-            .On("Client", "FullStatus", async (_, ct) =>
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-                return new FakeReply.Ok(null);
-            })
+            .On("Client", "FullStatus", NeverReplyAsync)
             .On("ModelConfig", "ModelGet", JsonNode.Parse("""{"config":{"name":{"value":"test","source":"model"}}}"""));
         await using var controller = await FakeControllerHarness.StartAsync(api);
         await using var connection = await JujuConnection.ConnectAsync(FakeControllerHarness.Options(controller));
@@ -86,11 +82,7 @@ public sealed class ConnectionTests
     [SkippableFact]
     public async Task CallAsync_ReplyNeverComes_TimesOutNamingTheCall()
     {
-        var api = new ScriptedApi().On("Client", "FullStatus", async (_, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return new FakeReply.Ok(null);
-        });
+        var api = new ScriptedApi().On("Client", "FullStatus", NeverReplyAsync);
         await using var controller = await FakeControllerHarness.StartAsync(api);
         await using var connection = await JujuConnection.ConnectAsync(FakeControllerHarness.Options(controller));
 
@@ -122,11 +114,7 @@ public sealed class ConnectionTests
     [SkippableFact]
     public async Task CallAsync_SocketClosedMidCall_FailsThePendingCall()
     {
-        var api = new ScriptedApi().On("Client", "FullStatus", async (_, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return new FakeReply.Ok(null);
-        });
+        var api = new ScriptedApi().On("Client", "FullStatus", NeverReplyAsync);
         await using var controller = await FakeControllerHarness.StartAsync(api);
         await using var connection = await JujuConnection.ConnectAsync(FakeControllerHarness.Options(controller));
 
@@ -143,11 +131,7 @@ public sealed class ConnectionTests
     [SkippableFact]
     public async Task CloseAsync_PendingCall_FailsSayingTheClientClosed()
     {
-        var api = new ScriptedApi().On("Client", "FullStatus", async (_, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return new FakeReply.Ok(null);
-        });
+        var api = new ScriptedApi().On("Client", "FullStatus", NeverReplyAsync);
         await using var controller = await FakeControllerHarness.StartAsync(api);
         var connection = await JujuConnection.ConnectAsync(FakeControllerHarness.Options(controller));
 
@@ -324,6 +308,13 @@ public sealed class ConnectionTests
 
         Assert.Equal(JujuErrorCodes.NotImplemented, e.Code);
         Assert.Equal("no such request - method Application(22).Teleport is not implemented", e.ServerMessage);
+    }
+
+    /// <summary>A reply that never comes: waits until the connection closes.</summary>
+    private static async ValueTask<FakeReply> NeverReplyAsync(FakeCall call, CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        return new FakeReply.Ok(null);
     }
 
     internal static async Task WaitUntilAsync(Func<bool> condition)
