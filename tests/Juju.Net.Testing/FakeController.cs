@@ -25,6 +25,7 @@ public sealed class FakeController : IAsyncDisposable
     private readonly ConcurrentQueue<FakeRequest> _requests = new();
     private readonly ConcurrentQueue<FakeSchemaViolation> _invalidRequests = new();
     private readonly ConcurrentQueue<FakeSchemaViolation> _invalidReplies = new();
+    private readonly ConcurrentQueue<string> _uploads = new();
     private int _pings;
     private int _logins;
     private int _connectionCount;
@@ -92,6 +93,21 @@ public sealed class FakeController : IAsyncDisposable
         app.UseWebSockets();
         app.Map("/api", context => controller.ServeAsync(context, null));
         app.Map("/model/{uuid}/api", context => controller.ServeAsync(context, (string?)context.Request.RouteValues["uuid"]));
+        app.MapPost("/model/{uuid}/charms", context => controller.ServeUploadAsync(context, (uploads, body) =>
+            context.Response.WriteAsJsonAsync(new JsonObject { ["charm-url"] = uploads.AcceptCharm(body) })));
+        app.MapPut("/model/{uuid}/applications/{app}/resources/{name}", context => controller.ServeUploadAsync(context, (uploads, body) =>
+        {
+            var pendingId = context.Request.Query["pendingid"].ToString();
+            var expected = context.Request.Headers["Content-Sha384"].ToString();
+            var actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA384.HashData(body));
+            if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new FakeUploadException($"Content-Sha384 {expected} does not match the body ({actual})");
+            }
+
+            uploads.AcceptResource((string)context.Request.RouteValues["app"]!, (string)context.Request.RouteValues["name"]!, pendingId, body);
+            return context.Response.WriteAsJsonAsync(new JsonObject { ["id"] = pendingId });
+        }));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var url = new Uri(app.Urls.First());
         controller.Port = url.Port;
@@ -127,6 +143,51 @@ public sealed class FakeController : IAsyncDisposable
     internal void RecordInvalidRequest(string frame, IReadOnlyList<string> problems) => _invalidRequests.Enqueue(new FakeSchemaViolation(frame, problems));
 
     internal void RecordInvalidReply(string frame, IReadOnlyList<string> problems) => _invalidReplies.Enqueue(new FakeSchemaViolation(frame, problems));
+
+    /// <summary>The uploads accepted over HTTP, as <c>METHOD path</c>.</summary>
+    public IReadOnlyList<string> Uploads => [.. _uploads];
+
+    /// <summary>An HTTP upload: Basic credentials of the configured user, a known model, then <paramref name="accept"/> with the body; refusals in Juju's error shape.</summary>
+    private async Task ServeUploadAsync(HttpContext context, Func<IFakeUploads, byte[], Task> accept)
+    {
+        var uuid = (string?)context.Request.RouteValues["uuid"];
+        var expected = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"user-{Options.User}:{Options.Password}"));
+        if (!string.Equals(context.Request.Headers.Authorization.ToString(), expected, StringComparison.Ordinal))
+        {
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "invalid entity name or password", "unauthorized access").ConfigureAwait(false);
+            return;
+        }
+
+        if (Options.Models is { } models && (uuid is null || !models.Contains(uuid)))
+        {
+            await RefuseAsync(context, StatusCodes.Status404NotFound, $"model \"{uuid}\" not found", "not found").ConfigureAwait(false);
+            return;
+        }
+
+        if (Options.Api is not IFakeUploads uploads)
+        {
+            await RefuseAsync(context, StatusCodes.Status501NotImplemented, "this fake controller takes no uploads", "not implemented").ConfigureAwait(false);
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await accept(uploads, buffer.ToArray()).ConfigureAwait(false);
+            _uploads.Enqueue($"{context.Request.Method} {context.Request.Path}");
+        }
+        catch (FakeUploadException e)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, e.Message, "bad request").ConfigureAwait(false);
+        }
+    }
+
+    private static Task RefuseAsync(HttpContext context, int status, string message, string code)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = message, ["error-code"] = code });
+    }
 
     private async Task ServeAsync(HttpContext context, string? modelUuid)
     {

@@ -12,7 +12,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace Juju.Net.Testing;
 
 /// <summary>An in-memory Juju model that answers facade calls; also the uploader of local charms and resources.</summary>
-public sealed class FakeModel : IFakeApi, ILocalCharmUploader
+public sealed class FakeModel : IFakeApi, ILocalCharmUploader, IFakeUploads
 {
     private static readonly DateTimeOffset Epoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly JujuJsonContext Strict = new(new JsonSerializerOptions { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow });
@@ -176,16 +176,70 @@ public sealed class FakeModel : IFakeApi, ILocalCharmUploader
     /// <inheritdoc />
     public Task<string> UploadCharmAsync(string path, CancellationToken cancellationToken)
     {
+        var file = Path.GetFileName(path.TrimEnd('/'));
+        var name = Path.GetFileNameWithoutExtension(file);
+        var underscore = name.IndexOf('_', StringComparison.Ordinal);
+        return Task.FromResult(AddLocalCharm(underscore > 0 ? name[..underscore] : name));
+    }
+
+    /// <summary>A charm archive uploaded over HTTP: its name is the <c>name</c> of its metadata.yaml (or charmcraft.yaml).</summary>
+    /// <exception cref="FakeUploadException">It is not a zip, or names no charm.</exception>
+    public string AcceptCharm(byte[] archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        string? name = null;
+        try
+        {
+            using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(archive), System.IO.Compression.ZipArchiveMode.Read);
+            var metadata = zip.GetEntry("metadata.yaml") ?? zip.GetEntry("charmcraft.yaml")
+                ?? throw new FakeUploadException("the charm archive has neither metadata.yaml nor charmcraft.yaml");
+            using var reader = new StreamReader(metadata.Open());
+            var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+            yaml.Load(reader);
+            if (yaml.Documents is [{ RootNode: YamlDotNet.RepresentationModel.YamlMappingNode root }]
+                && root.Children.TryGetValue(new YamlDotNet.RepresentationModel.YamlScalarNode("name"), out var value)
+                && value is YamlDotNet.RepresentationModel.YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                name = text;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new FakeUploadException($"the upload is not a zip archive: {e.Message}");
+        }
+
+        return AddLocalCharm(name ?? throw new FakeUploadException("the charm's metadata has no name"));
+    }
+
+    /// <summary>A resource uploaded over HTTP for a pending id that <c>Resources.AddPendingResources</c> gave out.</summary>
+    /// <exception cref="FakeUploadException">The pending id is unknown, or the body is empty.</exception>
+    public void AcceptResource(string application, string resource, string pendingId, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        lock (_gate)
+        {
+            if (!_pendingResources.Contains(pendingId))
+            {
+                throw new FakeUploadException($"pending resource \"{pendingId}\" of {application}/{resource} not found");
+            }
+
+            if (body.Length == 0)
+            {
+                throw new FakeUploadException($"resource {resource} of {application}: empty upload");
+            }
+
+            _calls.Add($"http.PutResource {application}/{resource}");
+        }
+    }
+
+    private string AddLocalCharm(string name)
+    {
         lock (_gate)
         {
             _calls.Add("http.UploadCharm");
-            var file = Path.GetFileName(path.TrimEnd('/'));
-            var name = Path.GetFileNameWithoutExtension(file);
-            var underscore = name.IndexOf('_', StringComparison.Ordinal);
-            name = underscore > 0 ? name[..underscore] : name;
             var url = $"local:{name}-{_addedCharms.Count(c => c.StartsWith($"local:{name}-", StringComparison.Ordinal))}";
             _addedCharms.Add(url);
-            return Task.FromResult(url);
+            return url;
         }
     }
 

@@ -15,5 +15,6 @@ internal static class Verbs
         CharmCommand.Create,
         DriftCommand.Create,
         BundleCommand.Create,
+        JujuCommand.Create,
     ];
 }
