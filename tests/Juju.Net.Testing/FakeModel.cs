@@ -50,7 +50,10 @@ public sealed class FakeModel : IFakeApi, ILocalCharmUploader, IFakeUploads
     public string Type { get; }
 
     /// <summary>The model tag that offers must name.</summary>
-    public string ModelTag => $"model-{Name}-0000-4000-8000-000000000000";
+    public string ModelTag => $"model-{ModelUuid}";
+
+    /// <summary>The model's UUID (derived from its name).</summary>
+    public string ModelUuid => $"{Name}-0000-4000-8000-000000000000";
 
     /// <summary>How many status polls a new unit takes to settle (allocating, then maintenance, then active/idle).</summary>
     public int SettlePolls { get; init; } = 3;

@@ -2,7 +2,6 @@
 // negotiated versions), JujuHttpUploader (the charm archive POSTed, the image resource registered and PUT)
 // and JujuOperations, deploying the MlObs bundle with its COS overlay into the FakeModel, every request
 // checked against Juju's schema.
-using System.IO.Compression;
 using Juju.Net.Testing;
 
 namespace Juju.Net.Tests;
@@ -13,60 +12,12 @@ public sealed class DeployOverWebsocketTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    internal static FakeModel MlObsModel() => new FakeModel("mlobs")
-        .WithCharm(new FakeCharm("opentelemetry-collector-k8s")
-        {
-            Resources = new Dictionary<string, string> { ["opentelemetry-collector-image"] = "oci-image" },
-            Endpoints = new Dictionary<string, FakeEndpoint>
-            {
-                ["metrics-endpoint"] = new("requirer", "prometheus_scrape"),
-                ["grafana-dashboards-consumer"] = new("requirer", "grafana_dashboard"),
-                ["receive-loki-logs"] = new("provider", "loki_push_api"),
-                ["send-remote-write"] = new("requirer", "prometheus_remote_write"),
-                ["send-loki-logs"] = new("requirer", "loki_push_api"),
-                ["grafana-dashboards-provider"] = new("provider", "grafana_dashboard"),
-            },
-        })
-        .WithCharm(new FakeCharm("drift-monitor-k8s")
-        {
-            Resources = new Dictionary<string, string> { ["drift-monitor-image"] = "oci-image" },
-            Options = new Dictionary<string, FakeOption> { ["window-records"] = new("int", 10000, "Records per window"), ["log-level"] = new("string", "info") },
-            Actions = ["set-reference", "show-report"],
-            Endpoints = new Dictionary<string, FakeEndpoint>
-            {
-                ["metrics-endpoint"] = new("provider", "prometheus_scrape"),
-                ["grafana-dashboard"] = new("provider", "grafana_dashboard"),
-                ["logging"] = new("requirer", "loki_push_api"),
-            },
-        })
-        .WithRemoteOffer("admin/cos.prometheus-receive-remote-write", ("receive-remote-write", "prometheus_remote_write", "provider"))
-        .WithRemoteOffer("admin/cos.loki-logging", ("logging", "loki_push_api", "provider"))
-        .WithRemoteOffer("admin/cos.grafana-dashboards", ("grafana-dashboard", "grafana_dashboard", "requirer"));
-
-    /// <summary>A bundle dir whose ../../charms/drift-monitor-k8s/drift-monitor-k8s_amd64.charm is a zip with metadata.yaml, as the bundle expects.</summary>
-    internal static string BundleCopy(string root)
-    {
-        var charm = Path.Combine(root, "charms", "drift-monitor-k8s", "drift-monitor-k8s_amd64.charm");
-        Directory.CreateDirectory(Path.GetDirectoryName(charm)!);
-        using (var zip = ZipFile.Open(charm, ZipArchiveMode.Create))
-        {
-            using var writer = new StreamWriter(zip.CreateEntry("metadata.yaml").Open());
-            writer.Write("name: drift-monitor-k8s\n");
-        }
-
-        var bundleDir = Directory.CreateDirectory(Path.Combine(root, "bundles", "mlobs")).FullName;
-        File.Copy(Path.Combine(Shared.RepoRoot, "bundles", "mlobs", "bundle.yaml"), Path.Combine(bundleDir, "bundle.yaml"));
-        Directory.CreateDirectory(Path.Combine(root, "bundles", "overlays"));
-        File.Copy(Path.Combine(Shared.RepoRoot, "bundles", "overlays", "cos-offers.yaml"), Path.Combine(root, "bundles", "overlays", "cos-offers.yaml"));
-        return bundleDir;
-    }
-
     [SkippableFact]
     public async Task DeployBundle_OverTheWebsocket_UploadsTheCharmAndImage_ThenRedeployAppliesNothing()
     {
-        var model = MlObsModel();
-        await using var controller = await FakeControllerHarness.StartAsync(model, o => o with { Models = [ModelUuidOf(model)] });
-        var options = FakeControllerHarness.Options(controller, ModelUuidOf(model));
+        var model = FakeModels.MlObs();
+        await using var controller = await FakeControllerHarness.StartAsync(model, o => o with { Models = [model.ModelUuid] });
+        var options = FakeControllerHarness.Options(controller, model.ModelUuid);
         await using var connection = await JujuConnection.ConnectAsync(options);
         await using var controllerConnection = await JujuConnection.ConnectAsync(options with { ModelUuid = null });
         using var uploader = new JujuHttpUploader(options, connection);
@@ -78,7 +29,7 @@ public sealed class DeployOverWebsocketTests : IDisposable
             PollInterval = TimeSpan.FromMilliseconds(5),
             IdlePeriod = TimeSpan.Zero,
         });
-        var bundleDir = BundleCopy(_root);
+        var bundleDir = FakeModels.CopyMlObsBundle(Shared.RepoRoot, _root);
         var yaml = await File.ReadAllTextAsync(Path.Combine(bundleDir, "bundle.yaml"));
         var overlay = await File.ReadAllTextAsync(Path.Combine(_root, "bundles", "overlays", "cos-offers.yaml"));
 
@@ -88,8 +39,8 @@ public sealed class DeployOverWebsocketTests : IDisposable
 
         Assert.True(first.Applied > 5, string.Join("\n", first.Changes.Select(c => $"{c.State} {c.Change.Description}: {c.Detail}")));
         Assert.Equal(0, second.Applied);
-        Assert.Contains("POST /model/" + ModelUuidOf(model) + "/charms", controller.Uploads);
-        Assert.Contains(controller.Uploads, u => u.StartsWith($"PUT /model/{ModelUuidOf(model)}/applications/drift-monitor/resources/drift-monitor-image", StringComparison.Ordinal));
+        Assert.Contains("POST /model/" + model.ModelUuid + "/charms", controller.Uploads);
+        Assert.Contains(controller.Uploads, u => u.StartsWith($"PUT /model/{model.ModelUuid}/applications/drift-monitor/resources/drift-monitor-image", StringComparison.Ordinal));
         Assert.Contains(model.Calls, c => c == "http.PutResource drift-monitor/drift-monitor-image");
         Assert.Contains("drift-monitor", status.Applications!.Keys);
         Assert.Empty(controller.InvalidRequests);
@@ -99,12 +50,12 @@ public sealed class DeployOverWebsocketTests : IDisposable
     [SkippableFact]
     public async Task UploadCharm_WrongPassword_IsRefusedWithTheControllersMessage()
     {
-        var model = MlObsModel();
-        await using var controller = await FakeControllerHarness.StartAsync(model, o => o with { Models = [ModelUuidOf(model)] });
-        var options = FakeControllerHarness.Options(controller, ModelUuidOf(model));
+        var model = FakeModels.MlObs();
+        await using var controller = await FakeControllerHarness.StartAsync(model, o => o with { Models = [model.ModelUuid] });
+        var options = FakeControllerHarness.Options(controller, model.ModelUuid);
         await using var connection = await JujuConnection.ConnectAsync(options);
         using var uploader = new JujuHttpUploader(options with { Password = "wrong" }, connection);
-        var charm = Path.Combine(BundleCopy(_root), "..", "..", "charms", "drift-monitor-k8s", "drift-monitor-k8s_amd64.charm");
+        var charm = Path.Combine(FakeModels.CopyMlObsBundle(Shared.RepoRoot, _root), "..", "..", "charms", "drift-monitor-k8s", "drift-monitor-k8s_amd64.charm");
 
         var e = await Assert.ThrowsAsync<JujuOperationException>(() => uploader.UploadCharmAsync(charm, default));
 
@@ -116,9 +67,9 @@ public sealed class DeployOverWebsocketTests : IDisposable
     [SkippableFact]
     public async Task UploadCharm_NotAZip_IsRefusedAndNothingIsAdded()
     {
-        var model = MlObsModel();
-        await using var controller = await FakeControllerHarness.StartAsync(model, o => o with { Models = [ModelUuidOf(model)] });
-        var options = FakeControllerHarness.Options(controller, ModelUuidOf(model));
+        var model = FakeModels.MlObs();
+        await using var controller = await FakeControllerHarness.StartAsync(model, o => o with { Models = [model.ModelUuid] });
+        var options = FakeControllerHarness.Options(controller, model.ModelUuid);
         await using var connection = await JujuConnection.ConnectAsync(options);
         using var uploader = new JujuHttpUploader(options, connection);
         var file = Path.Combine(_root, "broken.charm");
@@ -131,5 +82,4 @@ public sealed class DeployOverWebsocketTests : IDisposable
         Assert.Empty(controller.Uploads);
     }
 
-    internal static string ModelUuidOf(FakeModel model) => model.ModelTag["model-".Length..];
 }

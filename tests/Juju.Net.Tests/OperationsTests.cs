@@ -14,34 +14,7 @@ public sealed class OperationsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_charmRoot, recursive: true);
 
-    private static FakeModel Model(string type = "caas") => new FakeModel("mlobs", type)
-        .WithCharm(new FakeCharm("opentelemetry-collector-k8s")
-        {
-            Resources = new Dictionary<string, string> { ["opentelemetry-collector-image"] = "oci-image" },
-            Endpoints = new Dictionary<string, FakeEndpoint>
-            {
-                ["metrics-endpoint"] = new("requirer", "prometheus_scrape"),
-                ["grafana-dashboards-consumer"] = new("requirer", "grafana_dashboard"),
-                ["receive-loki-logs"] = new("provider", "loki_push_api"),
-                ["send-remote-write"] = new("requirer", "prometheus_remote_write"),
-                ["send-loki-logs"] = new("requirer", "loki_push_api"),
-                ["grafana-dashboards-provider"] = new("provider", "grafana_dashboard"),
-            },
-        })
-        .WithCharm(new FakeCharm("drift-monitor-k8s")
-        {
-            Options = new Dictionary<string, FakeOption> { ["window-size"] = new("int", 1000, "Records per window"), ["log-level"] = new("string", "info") },
-            Actions = ["set-reference", "get-report"],
-            Endpoints = new Dictionary<string, FakeEndpoint>
-            {
-                ["metrics-endpoint"] = new("provider", "prometheus_scrape"),
-                ["grafana-dashboard"] = new("provider", "grafana_dashboard"),
-                ["logging"] = new("requirer", "loki_push_api"),
-            },
-        })
-        .WithRemoteOffer("admin/cos.prometheus-receive-remote-write", ("receive-remote-write", "prometheus_remote_write", "provider"))
-        .WithRemoteOffer("admin/cos.loki-logging", ("logging", "loki_push_api", "provider"))
-        .WithRemoteOffer("admin/cos.grafana-dashboards", ("grafana-dashboard", "grafana_dashboard", "requirer"));
+    private static FakeModel Model(string type = "caas") => FakeModels.MlObs(type);
 
     private static JujuOperations Ops(FakeModel model, bool failOnBlocked = true) => new(
         new InMemoryCaller(model),
@@ -334,11 +307,11 @@ public sealed class OperationsTests : IDisposable
     [Fact]
     public async Task RunActionAsync_Completes_ReturnsOutput()
     {
-        var model = Model().OnAction("get-report", call => new FakeActionResult("completed", new JsonObject { ["features"] = (int)call.Parameters["top"]!, ["unit"] = call.Unit }));
+        var model = Model().OnAction("show-report", call => new FakeActionResult("completed", new JsonObject { ["features"] = (int)call.Parameters["top"]!, ["unit"] = call.Unit }));
         var ops = Ops(model);
         await ops.DeployBundleAsync("bundle: kubernetes\napplications:\n  dm: {charm: drift-monitor-k8s, scale: 1}\n");
 
-        var outcome = await ops.RunActionAsync("dm/0", "get-report", new Dictionary<string, JsonElement> { ["top"] = JsonDocument.Parse("5").RootElement }, Long);
+        var outcome = await ops.RunActionAsync("dm/0", "show-report", new Dictionary<string, JsonElement> { ["top"] = JsonDocument.Parse("5").RootElement }, Long);
 
         Assert.True(outcome.Succeeded);
         Assert.Equal(5, outcome.Output["features"].GetInt32());
@@ -387,11 +360,11 @@ public sealed class OperationsTests : IDisposable
         var ops = Ops(Model());
         await ops.DeployBundleAsync("bundle: kubernetes\napplications:\n  dm: {charm: drift-monitor-k8s, scale: 1}\n");
 
-        await ops.SetConfigAsync("dm", new Dictionary<string, string> { ["window-size"] = "250" });
+        await ops.SetConfigAsync("dm", new Dictionary<string, string> { ["window-records"] = "250" });
         var settings = await ops.GetConfigAsync("dm");
 
-        Assert.Equal(250, settings.Options["window-size"].Value!.Value.GetInt32());
-        Assert.Equal("user", settings.Options["window-size"].Source);
+        Assert.Equal(250, settings.Options["window-records"].Value!.Value.GetInt32());
+        Assert.Equal("user", settings.Options["window-records"].Source);
         Assert.Equal("info", settings.Options["log-level"].Value!.Value.GetString());
         Assert.Equal("default", settings.Options["log-level"].Source);
     }
@@ -402,9 +375,9 @@ public sealed class OperationsTests : IDisposable
         var ops = Ops(Model());
         await ops.DeployBundleAsync("bundle: kubernetes\napplications:\n  dm: {charm: drift-monitor-k8s, scale: 1}\n");
 
-        var e = await Assert.ThrowsAsync<JujuOperationException>(() => ops.SetConfigAsync("dm", new Dictionary<string, string> { ["window-size"] = "lots" }));
+        var e = await Assert.ThrowsAsync<JujuOperationException>(() => ops.SetConfigAsync("dm", new Dictionary<string, string> { ["window-records"] = "lots" }));
 
-        Assert.Contains("option \"window-size\" expected int, got \"lots\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains("option \"window-records\" expected int, got \"lots\"", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,7 +13,10 @@ internal static class Mlobs
     public static Task<Result> RunAsync(params string[] arguments) => RunAsync(TimeSpan.FromMinutes(3), arguments);
 
     /// <summary>Runs mlobs.dll with these arguments, giving up after <paramref name="timeout"/>.</summary>
-    public static async Task<Result> RunAsync(TimeSpan timeout, params string[] arguments)
+    public static Task<Result> RunAsync(TimeSpan timeout, params string[] arguments) => RunAsync(timeout, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs mlobs.dll with these arguments and extra environment variables, giving up after <paramref name="timeout"/>.</summary>
+    public static async Task<Result> RunAsync(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +29,8 @@ internal static class Mlobs
         foreach (string a in arguments)
             start.ArgumentList.Add(a);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         using Process process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
