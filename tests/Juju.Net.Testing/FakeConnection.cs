@@ -47,6 +47,20 @@ internal sealed class FakeConnection : IDisposable
         _socket.Abort();
     }
 
+    /// <summary>Starts the websocket close handshake from the server side; the read loop then sees the client's answer.</summary>
+    public async Task CloseAsync()
+    {
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "controller shutting down", CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
     public async Task RunAsync()
     {
         var handlers = new List<Task>();
@@ -59,6 +73,13 @@ internal sealed class FakeConnection : IDisposable
                 var received = await _socket.ReceiveAsync(buffer.AsMemory(), _context.RequestAborted).ConfigureAwait(false);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
+                    if (_socket.State != WebSocketState.CloseReceived)
+                    {
+                        // The answer to a close this side started (CloseAsync): the handshake is complete.
+                        _controller.CountClosedHandshake();
+                        break;
+                    }
+
                     await _sendLock.WaitAsync().ConfigureAwait(false);
                     try
                     {

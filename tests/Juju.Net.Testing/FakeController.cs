@@ -26,6 +26,7 @@ public sealed class FakeController : IAsyncDisposable
     private readonly ConcurrentQueue<FakeSchemaViolation> _invalidRequests = new();
     private readonly ConcurrentQueue<FakeSchemaViolation> _invalidReplies = new();
     private readonly ConcurrentQueue<string> _uploads = new();
+    private int _closedHandshakes;
     private int _pings;
     private int _logins;
     private int _connectionCount;
@@ -124,6 +125,18 @@ public sealed class FakeController : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes every open connection with a websocket close frame (a controller shutting down cleanly).</summary>
+    public async Task CloseConnectionsAsync()
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            await connection.CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How many closes started by <see cref="CloseConnectionsAsync"/> the client answered with its own close frame.</summary>
+    public int ClosedHandshakes => Volatile.Read(ref _closedHandshakes);
+
     /// <summary>Stops the server.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -135,6 +148,8 @@ public sealed class FakeController : IAsyncDisposable
     }
 
     internal void CountPing() => Interlocked.Increment(ref _pings);
+
+    internal void CountClosedHandshake() => Interlocked.Increment(ref _closedHandshakes);
 
     internal void CountLogin() => Interlocked.Increment(ref _logins);
 
@@ -233,7 +248,6 @@ public sealed class FakeController : IAsyncDisposable
         return reply;
     }
 
-    internal static JsonValueKind KindOf(JsonNode? node) => node?.GetValueKind() ?? JsonValueKind.Null;
 
     internal static WebSocketMessageType Text => WebSocketMessageType.Text;
 }

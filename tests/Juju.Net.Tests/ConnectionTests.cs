@@ -129,6 +129,23 @@ public sealed class ConnectionTests
     }
 
     [SkippableFact]
+    public async Task CallAsync_ControllerClosesCleanly_FailsThePendingCallAndAnswersTheClose()
+    {
+        var api = new ScriptedApi().On("Client", "FullStatus", NeverReplyAsync);
+        await using var controller = await FakeControllerHarness.StartAsync(api);
+        await using var connection = await JujuConnection.ConnectAsync(FakeControllerHarness.Options(controller));
+
+        var status = new ClientClient(connection).FullStatusAsync(AllStatus);
+        await WaitUntilAsync(() => api.Calls.Count == 1);
+        await controller.CloseConnectionsAsync();
+
+        var e = await Assert.ThrowsAsync<JujuConnectionException>(() => status).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains("closed the connection (EndpointUnavailable controller shutting down)", e.Message, StringComparison.Ordinal);
+        await connection.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => controller.ClosedHandshakes == 1);
+    }
+
+    [SkippableFact]
     public async Task CloseAsync_PendingCall_FailsSayingTheClientClosed()
     {
         var api = new ScriptedApi().On("Client", "FullStatus", NeverReplyAsync);

@@ -464,6 +464,33 @@ public sealed class JujuConnection : IRpcCaller, IAsyncDisposable
         }
     }
 
+    /// <summary>Completes the close handshake the controller started (RFC 6455 §5.5.1), waiting at most 5 seconds for a send in progress.</summary>
+    private async Task AnswerCloseAsync()
+    {
+        if (!await _sendLock.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false))
+        {
+            _socket.Abort();
+            return;
+        }
+
+        try
+        {
+            if (_socket.State == WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closed by the controller", timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            _socket.Abort();
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
     private async Task ReadLoopAsync()
     {
         var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -476,6 +503,7 @@ public sealed class JujuConnection : IRpcCaller, IAsyncDisposable
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
                     End(new JujuConnectionException($"The controller at {Endpoint} closed the connection ({_socket.CloseStatus} {_socket.CloseStatusDescription})."));
+                    await AnswerCloseAsync().ConfigureAwait(false);
                     return;
                 }
 
