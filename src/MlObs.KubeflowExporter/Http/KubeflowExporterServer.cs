@@ -184,7 +184,7 @@ public sealed class KubeflowExporterServer : IAsyncDisposable
         catch (Exception e)
         {
             // A bug, not a cluster problem (those are retried inside): say so loudly, and let the readiness probe tell.
-            _log.Fatal(e, "The {Part} stopped", what);
+            _log.Fatal(e, "The {Part:l} stopped", what);
             throw;
         }
     });

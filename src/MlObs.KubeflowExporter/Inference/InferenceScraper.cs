@@ -135,7 +135,7 @@ internal sealed class InferenceScraper : IDisposable
         }
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
         _metrics.ScrapeFailed(target.Id, elapsed, reason);
-        _log.Debug("Scrape of {Url} ({Namespace}/{Pod}) failed: {Reason}: {Detail}", target.Url, target.Id.Namespace, target.Id.Pod, reason, detail);
+        _log.Debug("Scrape of {Url:l} ({Namespace:l}/{Pod:l}) failed: {Reason:l}: {Detail:l}", target.Url, target.Id.Namespace, target.Id.Pod, reason, detail);
         return (null, elapsed);
     }
 
@@ -211,7 +211,7 @@ internal sealed class InferenceScraper : IDisposable
             _metrics.SeriesDropped(id, "reserved_name", reserved);
             _metrics.ScrapeSucceeded(id, results[t].Elapsed, kept);
             if (overTarget + overTotal > 0)
-                _log.Warning("Dropped {Dropped} series of {Namespace}/{Pod} over the series limits", overTarget + overTotal, id.Namespace, id.Pod);
+                _log.Warning("Dropped {Dropped} series of {Namespace:l}/{Pod:l} over the series limits", overTarget + overTotal, id.Namespace, id.Pod);
         }
         var text = new StringBuilder();
         var header = new ExpositionWriter(text);

@@ -70,7 +70,7 @@ internal sealed class ResourceWatcher
                     _metrics.ResourceMissing(Kind.Name, false);
                     missingLogged = false;
                     _synced.TrySetResult();
-                    _log.Debug("Listed {Count} {Resource} at {ResourceVersion}", list.Items.Count, Kind.Name, ResourceVersion);
+                    _log.Debug("Listed {Count} {Resource:l} at {ResourceVersion:l}", list.Items.Count, Kind.Name, ResourceVersion);
                 }
                 await foreach (WatchEvent e in _api.WatchAsync(Kind, ResourceVersion, _settings.WatchTimeoutSeconds, ct).ConfigureAwait(false))
                 {
@@ -85,7 +85,7 @@ internal sealed class ResourceWatcher
             }
             catch (ResourceExpiredException e)
             {
-                _log.Information("Watch of {Resource} expired at {ResourceVersion}, listing again: {Message}", Kind.Name, ResourceVersion, e.Message);
+                _log.Information("Watch of {Resource:l} expired at {ResourceVersion:l}, listing again: {Message:l}", Kind.Name, ResourceVersion, e.Message);
                 ResourceVersion = null;
                 _metrics.Relisted(Kind.Name, "expired");
             }
@@ -93,7 +93,7 @@ internal sealed class ResourceWatcher
             {
                 // The CRD is not installed (e.g. Seldon in CKF 1.11): nothing to watch, ready anyway; look again later.
                 if (!missingLogged)
-                    _log.Information("No {Resource} in this cluster ({Message}); retrying every {Period}", Kind.Name, e.Message, _settings.MaxBackoff);
+                    _log.Information("No {Resource:l} in this cluster ({Message:l}); retrying every {Period}", Kind.Name, e.Message, _settings.MaxBackoff);
                 missingLogged = true;
                 _sink.Replace([]);
                 ResourceVersion = null;
@@ -108,7 +108,7 @@ internal sealed class ResourceWatcher
                 bool listing = ResourceVersion is null;
                 _metrics.WatchError(Kind.Name, listing ? "list" : "watch");
                 TimeSpan delay = Backoff(failures);
-                _log.Warning("{Operation} of {Resource} failed ({Failures} in a row), retrying in {Delay}: {Message}",
+                _log.Warning("{Operation:l} of {Resource:l} failed ({Failures} in a row), retrying in {Delay}: {Message:l}",
                     listing ? "List" : "Watch", Kind.Name, failures, delay, e.Message);
                 if (listing)
                     _metrics.Relisted(Kind.Name, "error");

@@ -144,7 +144,7 @@ internal sealed class LogStreamer : IDisposable
             catch (Exception e) when (e is KubeApiException or HttpRequestException or IOException or OperationCanceledException)
             {
                 failures++;
-                _log.Debug("Log of {Namespace}/{Pod}/{Container} failed ({Failures} in a row): {Message}", key.Namespace, key.Pod, key.Container, failures, e.Message);
+                _log.Debug("Log of {Namespace:l}/{Pod:l}/{Container:l} failed ({Failures} in a row): {Message:l}", key.Namespace, key.Pod, key.Container, failures, e.Message);
             }
             if (last > 0)
                 since = DateTimeOffset.FromUnixTimeMilliseconds(last / 1_000_000);

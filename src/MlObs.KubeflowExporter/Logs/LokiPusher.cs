@@ -188,18 +188,18 @@ internal sealed class LokiPusher : IDisposable
             {
                 _metrics.LogPush("failure", Stopwatch.GetElapsedTime(start));
                 _metrics.LogLinesDropped("rejected", batch.Count);
-                _log.Warning("Loki refused {Lines} log lines: {Problem}", batch.Count, problem);
+                _log.Warning("Loki refused {Lines} log lines: {Problem:l}", batch.Count, problem);
                 return;
             }
             if (attempt >= attempts)
             {
                 _metrics.LogPush("failure", Stopwatch.GetElapsedTime(start));
                 _metrics.LogLinesDropped("retries_exhausted", batch.Count);
-                _log.Warning("Dropped {Lines} log lines after {Attempts} attempts to push them to Loki: {Problem}", batch.Count, attempt, problem);
+                _log.Warning("Dropped {Lines} log lines after {Attempts} attempts to push them to Loki: {Problem:l}", batch.Count, attempt, problem);
                 return;
             }
             _metrics.LogPush("retry", Stopwatch.GetElapsedTime(start));
-            _log.Debug("Push to Loki failed ({Problem}), attempt {Attempt} of {Attempts}; retrying in {Backoff}", problem, attempt, attempts, backoff);
+            _log.Debug("Push to Loki failed ({Problem:l}), attempt {Attempt} of {Attempts}; retrying in {Backoff}", problem, attempt, attempts, backoff);
             try
             {
                 await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
