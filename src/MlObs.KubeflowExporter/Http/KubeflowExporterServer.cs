@@ -128,13 +128,24 @@ public sealed class KubeflowExporterServer : IAsyncDisposable
     internal static async Task WriteMetricsAsync(Stream stream, ExporterState state, ExporterMetrics metrics, InferenceScraper? scraper, CancellationToken ct)
     {
         await metrics.WriteAsync(stream, ct).ConfigureAwait(false);
-        var text = new StringBuilder(64 * 1024);
+        // The state families are built in one StringBuilder and encoded chunk by chunk: no whole-text string or byte copy
+        // (with 5,000 objects the text is several megabytes).
+        var text = new StringBuilder(Math.Max(64 * 1024, Volatile.Read(ref _lastStateLength)));
         StateMetricsWriter.Write(state, text);
-        if (scraper is not null)
-            text.Append(scraper.Merged);
-        byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
-        await stream.WriteAsync(bytes, ct).ConfigureAwait(false);
+        Volatile.Write(ref _lastStateLength, text.Length);
+        var writer = new StreamWriter(stream, Utf8NoBom, 64 * 1024, leaveOpen: true);
+        await using (writer.ConfigureAwait(false))
+        {
+            foreach (ReadOnlyMemory<char> chunk in text.GetChunks())
+                await writer.WriteAsync(chunk, ct).ConfigureAwait(false);
+            if (scraper is not null)
+                await writer.WriteAsync(scraper.Merged.AsMemory(), ct).ConfigureAwait(false);
+        }
     }
+
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    private static int _lastStateLength;
 
     /// <summary>Completes when the host is asked to stop (SIGTERM, Ctrl+C) or <paramref name="ct"/> is cancelled.</summary>
     public Task WaitForShutdownAsync(CancellationToken ct = default) => _app.WaitForShutdownAsync(ct);

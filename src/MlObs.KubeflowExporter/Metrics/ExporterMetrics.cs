@@ -10,7 +10,7 @@ namespace MlObs.KubeflowExporter.Metrics;
 internal sealed class ExporterMetrics
 {
     /// <summary>The values of the <c>reason</c> label of <c>kubeflow_inference_scrape_failures_total</c>.</summary>
-    public static IReadOnlyList<string> ScrapeFailureReasons { get; } = ["timeout", "connection", "http_status", "parse", "too_large", "no_address"];
+    public static IReadOnlyList<string> ScrapeFailureReasons { get; } = ["timeout", "connection", "http_status", "parse", "too_large"];
 
     /// <summary>The values of the <c>reason</c> label of <c>kubeflow_inference_scrape_series_dropped_total</c>.</summary>
     public static IReadOnlyList<string> DropReasons { get; } = ["target_limit", "total_limit", "type_conflict", "reserved_name"];
