@@ -83,6 +83,9 @@ internal sealed class ExporterState
 
     public IReadOnlyList<ResourceWatcher> Watchers => _watchers;
 
+    /// <summary>The length of the last state text written for /metrics: the next one's starting capacity.</summary>
+    public int LastStateLength { get; set; }
+
     /// <summary>Whether objects of namespace <paramref name="ns"/> are reported.</summary>
     public bool IsSelected(string ns) =>
         _config.Namespaces.All || _include.Contains(ns) || (_config.Namespaces.Selector.Length > 0 && Namespaces.Contains(ns));

@@ -130,9 +130,9 @@ public sealed class KubeflowExporterServer : IAsyncDisposable
         await metrics.WriteAsync(stream, ct).ConfigureAwait(false);
         // The state families are built in one StringBuilder and encoded chunk by chunk: no whole-text string or byte copy
         // (with 5,000 objects the text is several megabytes).
-        var text = new StringBuilder(Math.Max(64 * 1024, Volatile.Read(ref _lastStateLength)));
+        var text = new StringBuilder(Math.Max(64 * 1024, state.LastStateLength));
         StateMetricsWriter.Write(state, text);
-        Volatile.Write(ref _lastStateLength, text.Length);
+        state.LastStateLength = text.Length;
         var writer = new StreamWriter(stream, Utf8NoBom, 64 * 1024, leaveOpen: true);
         await using (writer.ConfigureAwait(false))
         {
@@ -144,8 +144,6 @@ public sealed class KubeflowExporterServer : IAsyncDisposable
     }
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
-
-    private static int _lastStateLength;
 
     /// <summary>Completes when the host is asked to stop (SIGTERM, Ctrl+C) or <paramref name="ct"/> is cancelled.</summary>
     public Task WaitForShutdownAsync(CancellationToken ct = default) => _app.WaitForShutdownAsync(ct);
