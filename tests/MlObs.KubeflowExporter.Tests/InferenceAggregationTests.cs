@@ -175,15 +175,7 @@ public sealed class InferenceAggregationTests
         {
             ExporterFixture f = await ExporterFixture.StartAsync(api =>
             {
-                foreach (string file in (string[])["inferenceservice-ready.json", "inferenceservice-failed.json"])
-                    api.Apply(Paths.InferenceServices, Load(file));
-                api.Apply(Paths.SeldonDeployments, Load("seldondeployment-available.json"));
-                api.Apply(Paths.Notebooks, Load("notebook-crashloop.json"));
-                api.Apply(Paths.Pods, Load("pod-notebook.json"));
-                api.Apply(Paths.Workflows, Load("workflow-succeeded.json"));
-                api.Apply(Paths.Experiments, Load("experiment-running.json"));
-                api.Apply(Paths.Trials, Load("trial-succeeded.json"));
-                api.Apply(Paths.PyTorchJobs, Load("pytorchjob-failed.json"));
+                WatchTests.ArrangeAll(api);
                 api.Apply(Paths.Pods, KServePod("sklearn-iris", KServePodName, pods.Ports[0]));
                 api.Apply(Paths.Pods, SeldonPod("income-classifier", SeldonPodName, pods.Ports[1]));
                 api.Apply(Paths.Pods, KServePod("broken", "broken-pod", pods.Ports[2]));

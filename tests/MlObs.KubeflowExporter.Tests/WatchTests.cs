@@ -10,7 +10,8 @@ public sealed class WatchTests
 {
     private const string Ns = UserNamespace;
 
-    private static void ArrangeAll(FakeKubeApiServer api)
+    /// <summary>One object of each sample (all in the profile namespace).</summary>
+    internal static void ArrangeAll(FakeKubeApiServer api)
     {
         api.Apply(Paths.InferenceServices, Load("inferenceservice-ready.json"));
         api.Apply(Paths.InferenceServices, Load("inferenceservice-failed.json"));
