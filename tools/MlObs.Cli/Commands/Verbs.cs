@@ -14,6 +14,7 @@ internal static class Verbs
         DemoCommand.Create,
         CharmCommand.Create,
         DriftCommand.Create,
+        KubeflowCommand.Create,
         BundleCommand.Create,
         JujuCommand.Create,
     ];
