@@ -3,7 +3,7 @@
 // failed connect, off the path every successful call takes.
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
+using MlObs.Ops.HookTools.Rpc;
 
 namespace MlObs.JujuC;
 
@@ -32,16 +32,13 @@ internal sealed class UnixSocketStream : Stream
     /// <exception cref="SocketException">The connection failed (the message is System.Net.Sockets' own).</exception>
     public static UnixSocketStream Connect(string path)
     {
-        var address = new byte[NativeMethods.SockAddrUnSize];
-        address[0] = NativeMethods.AfUnix; // sun_family, little-endian
-        var pathLength = Encoding.UTF8.GetByteCount(path);
-        if (pathLength >= address.Length - 2)
+        var (address, addressLength, problem) = UnixSocketAddress.Encode(path);
+        if (problem is not null)
         {
             // Too long for sun_path: say so, as an ERROR line and exit 1 like any failed connect.
-            throw new IOException($"cannot connect to the hook-tool server at {path}: the socket path is {pathLength} bytes; a unix socket path has at most {address.Length - 3}");
+            throw new IOException($"cannot connect to the hook-tool server at {path}: {problem}");
         }
 
-        Encoding.UTF8.GetBytes(path, address.AsSpan(2));
         var fd = NativeMethods.Socket(NativeMethods.AfUnix, NativeMethods.SockStream | NativeMethods.SockCloexec, 0);
         if (fd < 0)
         {
@@ -49,7 +46,7 @@ internal sealed class UnixSocketStream : Stream
         }
 
         fd = AboveStandardStreams(fd);
-        if (NativeMethods.Connect(fd, address, (uint)(2 + pathLength + 1)) != 0)
+        if (NativeMethods.Connect(fd, address, (uint)addressLength) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             _ = NativeMethods.Close(fd);
@@ -141,6 +138,12 @@ internal sealed class UnixSocketStream : Stream
     // gets the plain errno text instead.
     private static SocketException ConnectFailure(string path, int errno)
     {
+        if (path.StartsWith('@'))
+        {
+            // An abstract name: System.Net.Sockets would read the '@' as part of a path.
+            return new SocketException(errno, NativeMethods.Describe(errno) + " " + path);
+        }
+
         try
         {
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
