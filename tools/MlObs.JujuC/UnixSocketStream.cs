@@ -1,6 +1,6 @@
-// UnixSocketStream: a connected, blocking unix stream socket as a Stream, so HookToolWire reads
-// and writes its frames exactly as it did through NetworkStream. System.Net.Sockets only words a
-// failed connect, off the path every successful call takes.
+// UnixSocketStream: a connected, blocking unix stream socket as a Stream, for the gob codec of
+// the Jujuc.Main calls. System.Net.Sockets only words a failed connect, off the path every
+// successful call takes.
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using MlObs.Ops.HookTools.Rpc;
@@ -8,25 +8,11 @@ using MlObs.Ops.HookTools.Rpc;
 namespace MlObs.JujuC;
 
 /// <summary>A blocking unix stream socket connected to one path.</summary>
-internal sealed class UnixSocketStream : Stream
+internal sealed class UnixSocketStream : ConnectionStream
 {
     private int _fd;
 
     private UnixSocketStream(int fd) => _fd = fd;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Connects to the unix socket at <paramref name="path"/>.</summary>
     /// <exception cref="SocketException">The connection failed (the message is System.Net.Sockets' own).</exception>
@@ -75,8 +61,6 @@ internal sealed class UnixSocketStream : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         while (!buffer.IsEmpty)
@@ -95,16 +79,6 @@ internal sealed class UnixSocketStream : Stream
             }
         }
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -265,11 +265,11 @@ internal sealed class GobDecoder
 
             defined = field switch
             {
-                0 => ReadElementType(reader, WireKind.Array, hasLength: true),
-                1 => ReadElementType(reader, WireKind.Slice, hasLength: false),
+                0 => ReadContainerType(reader, WireKind.Array),
+                1 => ReadContainerType(reader, WireKind.Slice),
                 2 => ReadStructType(reader),
-                3 => ReadMapType(reader),
-                4 or 5 or 6 => ReadOpaqueType(reader),
+                3 => ReadContainerType(reader, WireKind.Map),
+                4 or 5 or 6 => ReadContainerType(reader, WireKind.Opaque),
                 _ => throw new InvalidDataException($"gob: unknown field {field} in the definition of type {id}"),
             };
         }
@@ -277,22 +277,27 @@ internal sealed class GobDecoder
         _types.Add(id, defined ?? throw new InvalidDataException($"gob: empty definition of type {id}"));
     }
 
-    private static WireType ReadElementType(GobReader reader, WireKind kind, bool hasLength)
+    // arrayType {CommonType, Elem, Len}, sliceType {CommonType, Elem}, mapType {CommonType, Key,
+    // Elem}, and the encoder types {CommonType}.
+    private static WireType ReadContainerType(GobReader reader, WireKind kind)
     {
         var type = new WireType(kind);
         long field = -1;
         while (NextField(reader, ref field))
         {
-            switch (field)
+            switch (field, kind)
             {
-                case 0:
-                    SkipCommonType(reader);
+                case (0, _):
+                    _ = ReadNameAndId(reader);
                     break;
-                case 1:
+                case (1, WireKind.Map):
+                    type.Key = reader.ReadInt();
+                    break;
+                case (1, WireKind.Array or WireKind.Slice) or (2, WireKind.Map):
                     type.Elem = reader.ReadInt();
                     break;
-                case 2 when hasLength:
-                    _ = reader.ReadInt();
+                case (2, WireKind.Array):
+                    _ = reader.ReadInt(); // Len: the count travels with each value anyway
                     break;
                 default:
                     throw new InvalidDataException($"gob: unknown field {field} in a {kind} type");
@@ -300,47 +305,6 @@ internal sealed class GobDecoder
         }
 
         return type;
-    }
-
-    private static WireType ReadMapType(GobReader reader)
-    {
-        var type = new WireType(WireKind.Map);
-        long field = -1;
-        while (NextField(reader, ref field))
-        {
-            switch (field)
-            {
-                case 0:
-                    SkipCommonType(reader);
-                    break;
-                case 1:
-                    type.Key = reader.ReadInt();
-                    break;
-                case 2:
-                    type.Elem = reader.ReadInt();
-                    break;
-                default:
-                    throw new InvalidDataException($"gob: unknown field {field} in a map type");
-            }
-        }
-
-        return type;
-    }
-
-    private static WireType ReadOpaqueType(GobReader reader)
-    {
-        long field = -1;
-        while (NextField(reader, ref field))
-        {
-            if (field != 0)
-            {
-                throw new InvalidDataException($"gob: unknown field {field} in an encoder type");
-            }
-
-            SkipCommonType(reader);
-        }
-
-        return new WireType(WireKind.Opaque);
     }
 
     private static WireType ReadStructType(GobReader reader)
@@ -352,13 +316,13 @@ internal sealed class GobDecoder
             switch (field)
             {
                 case 0:
-                    SkipCommonType(reader);
+                    _ = ReadNameAndId(reader);
                     break;
                 case 1:
                     var fields = new WireField[reader.ReadCount()];
                     for (var i = 0; i < fields.Length; i++)
                     {
-                        fields[i] = ReadFieldType(reader);
+                        fields[i] = ReadNameAndId(reader);
                     }
 
                     type.Fields = fields;
@@ -371,7 +335,8 @@ internal sealed class GobDecoder
         return type;
     }
 
-    private static WireField ReadFieldType(GobReader reader)
+    // fieldType {Name, Id} and CommonType {Name, Id} have the same shape.
+    private static WireField ReadNameAndId(GobReader reader)
     {
         var name = string.Empty;
         long id = 0;
@@ -387,30 +352,11 @@ internal sealed class GobDecoder
                     id = reader.ReadInt();
                     break;
                 default:
-                    throw new InvalidDataException($"gob: unknown field {field} in a struct field");
+                    throw new InvalidDataException($"gob: unknown field {field} in a name and type id");
             }
         }
 
         return new WireField(name, id);
-    }
-
-    private static void SkipCommonType(GobReader reader)
-    {
-        long field = -1;
-        while (NextField(reader, ref field))
-        {
-            switch (field)
-            {
-                case 0:
-                    _ = reader.ReadByteSlice();
-                    break;
-                case 1:
-                    _ = reader.ReadInt();
-                    break;
-                default:
-                    throw new InvalidDataException($"gob: unknown field {field} in a type's name and id");
-            }
-        }
     }
 
     private GobStruct DecodeStruct(GobReader reader, long id, GobStructType expected)

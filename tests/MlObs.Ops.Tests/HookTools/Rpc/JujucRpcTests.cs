@@ -162,36 +162,14 @@ public sealed class JujucRpcTests
     }
 
     /// <summary>A connection whose reads come from a script and whose writes are recorded.</summary>
-    private sealed class ScriptedStream(byte[] reads) : Stream
+    private sealed class ScriptedStream(byte[] reads) : ConnectionStream
     {
         private readonly MemoryStream _reads = new(reads);
 
         public MemoryStream Written { get; } = new();
 
-        public override bool CanRead => true;
+        public override int Read(Span<byte> buffer) => _reads.Read(buffer);
 
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => _reads.Read(buffer, offset, count);
-
-        public override void Write(byte[] buffer, int offset, int count) => Written.Write(buffer, offset, count);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(ReadOnlySpan<byte> buffer) => Written.Write(buffer);
     }
 }
