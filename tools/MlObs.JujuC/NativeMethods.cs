@@ -20,9 +20,6 @@ internal static class NativeMethods
     public const int EAgain = 11;
     public const int EPipe = 32;
 
-    /// <summary>Size of <c>sockaddr_un</c>: a 2-byte family, then a 108-byte NUL-terminated path.</summary>
-    public const int SockAddrUnSize = 110;
-
     private const string Libc = "libc";
 
     [DllImport(Libc, EntryPoint = "socket", SetLastError = true)]

@@ -1,11 +1,12 @@
-// mlobs-jujuc: the multi-call hook-tool client. Linked as relation-get, config-get, ... it sends
-// the call to the emulator's HookToolServer over a unix socket and replays the answer, as Juju's
-// jujuc does with the unit agent. The protocol lives in HookToolWire.cs.
+// mlobs-jujuc: the multi-call hook-tool client. Linked as relation-get, config-get, ... it calls
+// Jujuc.Main on the unit agent's socket (the emulator's HookToolServer, or Juju's own agent) and
+// replays the answer, as Juju's jujuc does. The protocol (net/rpc with gob) lives in
+// src/MlObs.Ops/HookTools/Rpc, compiled into this program.
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-using MlObs.Ops.Testing.HookTools;
+using MlObs.Ops.HookTools.Rpc;
 
 namespace MlObs.JujuC;
 
@@ -54,24 +55,16 @@ internal static class Program
         }
 
         var address = Variable("JUJU_AGENT_SOCKET_ADDRESS");
-        var request = new WireRequest(contextId, Directory.GetCurrentDirectory(), tool, args, null);
+        var request = new JujucRequest(
+            contextId, Directory.GetCurrentDirectory(), tool, args, null, Environment.GetEnvironmentVariable("JUJU_AGENT_TOKEN") ?? string.Empty);
 
         using var stream = Connect(address);
-        var response = Exchange(stream, request);
-        if (response.NeedsStdin)
-        {
-            // Stdin is read only now, when the tool asked for it: a tool that never needs it must
-            // not block on a stdin nobody closes.
-            response = Exchange(stream, request with { Stdin = ReadAllStdin() });
-            if (response.NeedsStdin)
-            {
-                throw new ClientException("hook tool requires stdin, none supplied");
-            }
-        }
-
-        WriteAll(StdoutFd, response.Stdout);
-        WriteAll(StderrFd, response.Stderr);
-        return response.Code;
+        // Stdin is read only when the agent asks for it: a tool that never needs it must not block
+        // on a stdin nobody closes.
+        var outcome = new JujucRpcClient(stream).Run(request, ReadAllStdin);
+        WriteAll(StdoutFd, outcome.Stdout);
+        WriteAll(StderrFd, outcome.Stderr);
+        return outcome.ExitCode;
     }
 
     private static UnixSocketStream Connect(string address)
@@ -84,14 +77,6 @@ internal static class Program
         {
             throw new ClientException($"cannot connect to the hook-tool server at {address}: {e.Message}");
         }
-    }
-
-    private static WireResponse Exchange(Stream stream, WireRequest request)
-    {
-        stream.Write(HookToolWire.EncodeRequest(request));
-        var body = HookToolWire.ReadFrame(stream)
-            ?? throw new ClientException("the hook-tool server closed the connection without an answer");
-        return HookToolWire.DecodeResponse(body);
     }
 
     private static string Variable(string name) =>

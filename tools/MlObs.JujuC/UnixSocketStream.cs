@@ -1,47 +1,30 @@
-// UnixSocketStream: a connected, blocking unix stream socket as a Stream, so HookToolWire reads
-// and writes its frames exactly as it did through NetworkStream. System.Net.Sockets only words a
-// failed connect, off the path every successful call takes.
+// UnixSocketStream: a connected, blocking unix stream socket as a Stream, for the gob codec of
+// the Jujuc.Main calls. System.Net.Sockets only words a failed connect, off the path every
+// successful call takes.
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
+using MlObs.Ops.HookTools.Rpc;
 
 namespace MlObs.JujuC;
 
 /// <summary>A blocking unix stream socket connected to one path.</summary>
-internal sealed class UnixSocketStream : Stream
+internal sealed class UnixSocketStream : ConnectionStream
 {
     private int _fd;
 
     private UnixSocketStream(int fd) => _fd = fd;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>Connects to the unix socket at <paramref name="path"/>.</summary>
     /// <exception cref="SocketException">The connection failed (the message is System.Net.Sockets' own).</exception>
     public static UnixSocketStream Connect(string path)
     {
-        var address = new byte[NativeMethods.SockAddrUnSize];
-        address[0] = NativeMethods.AfUnix; // sun_family, little-endian
-        var pathLength = Encoding.UTF8.GetByteCount(path);
-        if (pathLength >= address.Length - 2)
+        var (address, addressLength, problem) = UnixSocketAddress.Encode(path);
+        if (problem is not null)
         {
             // Too long for sun_path: say so, as an ERROR line and exit 1 like any failed connect.
-            throw new IOException($"cannot connect to the hook-tool server at {path}: the socket path is {pathLength} bytes; a unix socket path has at most {address.Length - 3}");
+            throw new IOException($"cannot connect to the hook-tool server at {path}: {problem}");
         }
 
-        Encoding.UTF8.GetBytes(path, address.AsSpan(2));
         var fd = NativeMethods.Socket(NativeMethods.AfUnix, NativeMethods.SockStream | NativeMethods.SockCloexec, 0);
         if (fd < 0)
         {
@@ -49,7 +32,7 @@ internal sealed class UnixSocketStream : Stream
         }
 
         fd = AboveStandardStreams(fd);
-        if (NativeMethods.Connect(fd, address, (uint)(2 + pathLength + 1)) != 0)
+        if (NativeMethods.Connect(fd, address, (uint)addressLength) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             _ = NativeMethods.Close(fd);
@@ -78,8 +61,6 @@ internal sealed class UnixSocketStream : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         while (!buffer.IsEmpty)
@@ -98,16 +79,6 @@ internal sealed class UnixSocketStream : Stream
             }
         }
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -141,6 +112,12 @@ internal sealed class UnixSocketStream : Stream
     // gets the plain errno text instead.
     private static SocketException ConnectFailure(string path, int errno)
     {
+        if (path.StartsWith('@'))
+        {
+            // An abstract name: System.Net.Sockets would read the '@' as part of a path.
+            return new SocketException(errno, NativeMethods.Describe(errno) + " " + path);
+        }
+
         try
         {
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

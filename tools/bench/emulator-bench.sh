@@ -6,7 +6,7 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-usage: tools/bench/emulator-bench.sh [--runs N] [--event EVENT] [--no-publish] [--help]
+usage: tools/bench/emulator-bench.sh [--runs N] [--event EVENT] [--no-publish] [--drift-monitor] [--compare-exec] [--help]
 
 Publishes tests/SampleCharm and tools/MlObs.JujuC (Native AOT) into artifacts/bench/, builds the
 mlobs CLI once, then runs `mlobs charm run CHARM --event EVENT` N times per charm from the same
@@ -20,12 +20,17 @@ input state and reads dispatch_seconds and hook_tool_calls from each OUT.json.
                  benchmark asks: the unit first runs pebble-ready, relation-created, -joined and -changed of
                  each relation and one config-changed, and every timed run starts from that settled state
                  (a deployed unit whose config-changed finds its databags already written)
+  --compare-exec time each C# charm twice per run, taking turns: hook tools as calls on the agent's
+                 socket from the charm process (MlObs.Ops' default) and as mlobs-jujuc processes
+                 (MLOBS_HOOK_TOOLS=exec); one row per way, so the two compare within one run
   --help         this text
 
 The Python charm (tests/MlObs.Ops.Tests/ProcessLevel/PythonOpsCharm) runs only when python3 can
 import ops (put it on PYTHONPATH); its containers need root for the mount namespace. Timings are
-wall clock on this machine; every hook-tool call is an mlobs-jujuc process talking to the
-emulator over a unix socket, as Juju's jujuc does.
+wall clock on this machine. A C# charm makes its hook-tool calls itself on the agent's socket
+(Juju's Jujuc.Main protocol, one connection per hook); with MLOBS_HOOK_TOOLS=exec, and for the
+Python charm, every call is an mlobs-jujuc process talking to the emulator, as Juju's jujuc does.
+hook_tool_calls counts the calls the emulator answered, whichever way they came.
 USAGE
 }
 
@@ -35,6 +40,7 @@ runs=20
 event=config-changed
 publish=1
 drift=0
+compare=0
 while (($# > 0)); do
     case $1 in
         --runs) [[ $# -ge 2 ]] || die "--runs needs a number"; runs=$2; shift 2 ;;
@@ -43,6 +49,7 @@ while (($# > 0)); do
         --event=*) event=${1#*=}; shift ;;
         --no-publish) publish=0; shift ;;
         --drift-monitor) drift=1; shift ;;
+        --compare-exec) compare=1; shift ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
     esac
@@ -77,24 +84,35 @@ cat >"$work/state.json" <<'JSON'
                 "remote_app_data": {"endpoint": "pg:5432"}}]}
 JSON
 
+# bench_charm NAME DIR [STATE] [MODES]: times the hook RUNS times for each MLOBS_HOOK_TOOLS mode in
+# MODES (default: the charm's own default), the modes taking turns run by run.
 bench_charm() {
-    local name=$1 dir=$2 state=${3:-$work/state.json}
-    local times=() calls=0 tools=
+    local name=$1 dir=$2 state=${3:-$work/state.json} modes=${4:-default}
+    local mode calls=0 tools=
+    for mode in $modes; do : >"$work/times.$mode"; done
     for ((i = 0; i < runs; i++)); do
-        dotnet "$mlobs_dll" charm run "$dir" --event "$event" --state "$state" --out "$work/out.json" \
-            --hook-tool-client "$bench/jujuc/mlobs-jujuc" --env "PYTHONPATH=${PYTHONPATH:-}" 2>"$work/err" \
-            || { cat "$work/err" >&2; die "$name: mlobs charm run failed"; }
-        read -r seconds calls tools < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["hook_tool_calls"]; print(d["dispatch_seconds"], len(c), ",".join(x["tool"] for x in c))' "$work/out.json")
-        times+=("$seconds")
+        for mode in $modes; do
+            local env_mode=()
+            [[ $mode == default ]] || env_mode=(--env "MLOBS_HOOK_TOOLS=$mode")
+            dotnet "$mlobs_dll" charm run "$dir" --event "$event" --state "$state" --out "$work/out.json" \
+                --hook-tool-client "$bench/jujuc/mlobs-jujuc" --env "PYTHONPATH=${PYTHONPATH:-}" "${env_mode[@]}" 2>"$work/err" \
+                || { cat "$work/err" >&2; die "$name: mlobs charm run failed"; }
+            read -r seconds calls tools < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["hook_tool_calls"]; print(d["dispatch_seconds"], len(c), ",".join(x["tool"] for x in c))' "$work/out.json")
+            echo "$seconds" >>"$work/times.$mode"
+        done
     done
-    printf '%s\n' "${times[@]}" | sort -g | awk -v name="$name" -v calls="$calls" -v event="$event" '
-        { t[NR] = $1 * 1000 }
-        END {
-            n = NR; p90 = int(n * 0.9 + 0.5); if (p90 < 1) p90 = 1;
-            med = (n % 2) ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2;
-            printf "%-22s %s: runs %d, median %.1f ms, p90 %.1f ms, min %.1f ms, max %.1f ms, %d hook-tool calls\n",
-                name, event, n, med, t[p90], t[1], t[n], calls
-        }'
+    for mode in $modes; do
+        local label=$name
+        [[ $mode == default ]] || label="$name, MLOBS_HOOK_TOOLS=$mode"
+        sort -g "$work/times.$mode" | awk -v name="$label" -v calls="$calls" -v event="$event" '
+            { t[NR] = $1 * 1000 }
+            END {
+                n = NR; p90 = int(n * 0.9 + 0.5); if (p90 < 1) p90 = 1;
+                med = (n % 2) ? t[(n + 1) / 2] : (t[n / 2] + t[n / 2 + 1]) / 2;
+                printf "%-22s %s: runs %d, median %.1f ms, p90 %.1f ms, min %.1f ms, max %.1f ms, %d hook-tool calls\n",
+                    name, event, n, med, t[p90], t[1], t[n], calls
+            }'
+    done
     echo "  hook tools: $tools"
 }
 
@@ -107,7 +125,10 @@ drift_step() {
     mv "$work/drift-next.json" "$work/drift-state.json"
 }
 
-bench_charm "sample-k8s (C#, AOT)" "$work/aot"
+csharp_modes=default
+((compare)) && csharp_modes="socket exec"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_charm "sample-k8s (C#, AOT)" "$work/aot" "$work/state.json" "$csharp_modes"
 if ((drift)); then
     if ((publish)) || [[ ! -f $bench/drift/drift-monitor-k8s_amd64.charm ]]; then
         echo "packing charms/drift-monitor-k8s into artifacts/bench/drift ..." >&2
@@ -136,10 +157,11 @@ JSON
         done
     done
     drift_step config-changed
-    bench_charm "drift-monitor-k8s (C#, AOT, 3 COS relations)" "$work/drift" "$work/drift-state.json"
+    bench_charm "drift-monitor-k8s (C#, AOT, 3 COS relations)" "$work/drift" "$work/drift-state.json" "$csharp_modes"
 fi
 if python3 -c 'import ops' 2>/dev/null; then
     bench_charm "py-demo-k8s (ops $(python3 -c 'import ops; print(ops.__version__)'))" "$work/python"
 else
     echo "py-demo-k8s: skipped, python3 cannot import ops (put ops on PYTHONPATH)" >&2
 fi
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

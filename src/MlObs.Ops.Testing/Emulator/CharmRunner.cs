@@ -5,6 +5,7 @@
 // only when the hook exits 0 (ops-contract §1.1).
 using System.ComponentModel;
 using System.Diagnostics;
+using MlObs.Ops.HookTools.Rpc;
 using MlObs.Ops.Hosting;
 using MlObs.Ops.Metadata;
 using MlObs.Ops.Pebble;
@@ -318,8 +319,7 @@ public static class CharmRunner
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
         socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(server.SocketPath));
         using var stream = new System.Net.Sockets.NetworkStream(socket);
-        stream.Write(HookToolWire.EncodeRequest(new WireRequest("warm-up", options.CharmDir, "is-leader", ["--format=json"], null)));
-        _ = HookToolWire.ReadFrame(stream);
+        _ = new JujucRpcClient(stream).Call(new JujucRequest("warm-up", Path.GetFullPath(options.CharmDir), "is-leader", ["--format=json"], null));
     }
 
     // The fake Pebble is Kestrel in this process: its first requests JIT-compile the server's

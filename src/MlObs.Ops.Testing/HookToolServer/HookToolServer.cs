@@ -1,13 +1,17 @@
-// HookToolServer: the emulator's side of the hook tools. It listens on a unix socket, decodes the
-// calls mlobs-jujuc sends (HookToolWire.cs), and answers each from a handler, asking the client
-// for its stdin only when the handler wants it, as Juju's jujuc server does.
+// HookToolServer: the emulator's side of the hook tools. It listens on a unix socket and answers
+// Juju's own hook-tool protocol (net/rpc with the gob codec, method Jujuc.Main; see
+// MlObs.Ops/HookTools/Rpc) from a handler, asking the client for its stdin only when the handler
+// wants it, as Juju's unit agent does. mlobs-jujuc, Juju's jujuc and MlObs.Ops' in-process client
+// all speak it.
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+
+using MlObs.Ops.HookTools.Rpc;
 
 namespace MlObs.Ops.Testing.HookTools;
 
 /// <summary>
-/// Answers hook-tool calls from <c>mlobs-jujuc</c> over a unix socket. Point a tool at it with
+/// Answers hook-tool calls (Juju's <c>Jujuc.Main</c> over net/rpc and gob) on a unix socket. Point a tool at it with
 /// <see cref="ClientEnvironment"/>; install the tools with <see cref="HookToolInstaller"/>.
 /// </summary>
 public sealed class HookToolServer : IAsyncDisposable
@@ -137,46 +141,25 @@ public sealed class HookToolServer : IAsyncDisposable
         }
     }
 
-    // One connection: a request, possibly NeedsStdin and the request again with stdin, a result.
+    // One connection: net/rpc calls one after another until the client hangs up. mlobs-jujuc makes
+    // one call (two when the tool wants stdin); a charm's in-process client makes all of a hook's.
     private async Task ServeAsync(Socket client, CancellationToken cancellationToken)
     {
         await Task.Yield();
         using var socket = client;
         await using var stream = new NetworkStream(socket, ownsSocket: false);
+        var connection = new JujucRpcServerConnection(stream);
         try
         {
-            var body = await HookToolWire.ReadFrameAsync(stream, cancellationToken).ConfigureAwait(false);
-            if (body is null)
+            while (await connection.ReadAsync(cancellationToken).ConfigureAwait(false) is { } call)
             {
-                return;
+                await AnswerAsync(connection, call, cancellationToken).ConfigureAwait(false);
             }
-
-            var request = HookToolWire.DecodeRequest(body);
-            var response = await AnswerAsync(request, cancellationToken).ConfigureAwait(false);
-            if (response.NeedsStdin)
-            {
-                await stream.WriteAsync(HookToolWire.EncodeResponse(response), cancellationToken).ConfigureAwait(false);
-                body = await HookToolWire.ReadFrameAsync(stream, cancellationToken).ConfigureAwait(false);
-                if (body is null)
-                {
-                    return;
-                }
-
-                request = HookToolWire.DecodeRequest(body);
-                response = request.Stdin is null
-                    ? Failure("hook tool requires stdin, none supplied")
-                    : await AnswerAsync(request, cancellationToken).ConfigureAwait(false);
-                if (response.NeedsStdin)
-                {
-                    response = Failure("hook tool requires stdin, none supplied");
-                }
-            }
-
-            await stream.WriteAsync(HookToolWire.EncodeResponse(response), cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
-            await TryWriteAsync(stream, Failure($"bad request: {e.Message}"), cancellationToken).ConfigureAwait(false);
+            // Not a net/rpc client, or one that hung up mid-call: as Go's rpc server, close the
+            // connection (a reply could not be matched to a call).
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -184,45 +167,69 @@ public sealed class HookToolServer : IAsyncDisposable
         }
     }
 
-    private async Task<WireResponse> AnswerAsync(WireRequest request, CancellationToken cancellationToken)
+    // Jujuc.Main as Juju's agent runs it: a bad request and a tool that wants stdin it was not sent
+    // are RPC errors; everything the command itself says is the reply's exit code and output.
+    private async Task AnswerAsync(JujucRpcServerConnection connection, JujucIncomingCall call, CancellationToken cancellationToken)
     {
-        var call = new HookToolCall(
-            request.ContextId, request.Dir, request.Tool, request.Args,
+        if (call.Request is not { } request)
+        {
+            await connection.ReplyErrorAsync(call, UnknownMethod(call.ServiceMethod), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.CommandName.Length == 0)
+        {
+            await connection.ReplyErrorAsync(call, "bad request: command not specified", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!Path.IsPathRooted(request.Dir))
+        {
+            await connection.ReplyErrorAsync(call, "bad request: Dir is not absolute", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var hookCall = new HookToolCall(
+            request.ContextId, request.Dir, request.CommandName, request.Args,
             // Not `? null :` — null would convert to an empty ReadOnlyMemory through byte[].
             request.Stdin is null ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(request.Stdin));
         HookToolReply reply;
         try
         {
-            reply = await _handler(call, cancellationToken).ConfigureAwait(false);
+            reply = await _handler(hookCall, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
-#pragma warning disable CA1031 // A handler's bug must reach the tool as ERROR and exit 1, as a failed RPC does in Juju.
+#pragma warning disable CA1031 // A handler's bug must reach the tool as ERROR and exit 1, as a failing command does in Juju.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return Failure(e.Message);
+            reply = HookToolReply.Error(e.Message);
         }
 
-        return reply.IsNeedsStdin
-            ? WireResponse.StdinWanted
-            : new WireResponse(false, reply.ExitCode, reply.Stdout.ToArray(), reply.Stderr.ToArray());
+        if (reply.IsNeedsStdin)
+        {
+            // The client sends the request again with its stdin; a second ask ends the call there.
+            await connection.ReplyErrorAsync(call, JujucWire.ErrNoStdin, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await connection.ReplyAsync(call, reply.ExitCode, reply.Stdout.ToArray(), reply.Stderr.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
-    private static WireResponse Failure(string message) =>
-        new(false, 1, [], System.Text.Encoding.UTF8.GetBytes($"ERROR {message}\n"));
-
-    private static async Task TryWriteAsync(NetworkStream stream, WireResponse response, CancellationToken cancellationToken)
+    // Go's net/rpc wording for a method it does not serve.
+    private static string UnknownMethod(string serviceMethod)
     {
-        try
+        var dot = serviceMethod.LastIndexOf('.');
+        if (dot < 0)
         {
-            await stream.WriteAsync(HookToolWire.EncodeResponse(response), cancellationToken).ConfigureAwait(false);
+            return "rpc: service/method request ill-formed: " + serviceMethod;
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The client is gone.
-        }
+
+        return serviceMethod[..dot] == "Jujuc"
+            ? "rpc: can't find method " + serviceMethod
+            : "rpc: can't find service " + serviceMethod;
     }
 }

@@ -34,6 +34,10 @@ internal static unsafe partial class LinuxLibc
     internal const int EIntr = 4;
     internal const int EAgain = 11;
 
+    internal const int SockStream = 1;
+    internal const int SockCloexec = 0x80000;
+    internal const int MsgNoSignal = 0x4000;
+
     internal const int SigKill = 9;
     internal const int SigStop = 19;
 
@@ -76,6 +80,16 @@ internal static unsafe partial class LinuxLibc
 
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     internal static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
+
+    [LibraryImport(Library, EntryPoint = "socket", SetLastError = true)]
+    internal static partial int Socket(int domain, int type, int protocol);
+
+    [LibraryImport(Library, EntryPoint = "connect", SetLastError = true)]
+    internal static partial int Connect(int fd, byte* address, uint addressLength);
+
+    // send, not write: MSG_NOSIGNAL turns a peer that went away into EPIPE instead of a SIGPIPE.
+    [LibraryImport(Library, EntryPoint = "send", SetLastError = true)]
+    internal static partial nint Send(int fd, byte* buffer, nuint count, int flags);
 
     [LibraryImport(Library, EntryPoint = "waitpid", SetLastError = true)]
     internal static partial int WaitPid(int pid, int* status, int options);

@@ -569,16 +569,7 @@ internal sealed unsafe class PosixSpawnHookRunner : IDisposable
         }
 
         /// <summary>The bytes as UTF-8 without a leading byte order mark, as the Process runner's StreamReader read them.</summary>
-        public string Decode()
-        {
-            var bytes = _bytes.AsSpan(0, _length);
-            if (bytes.StartsWith(Encoding.UTF8.Preamble))
-            {
-                bytes = bytes[Encoding.UTF8.Preamble.Length..];
-            }
-
-            return bytes.IsEmpty ? string.Empty : Encoding.UTF8.GetString(bytes);
-        }
+        public string Decode() => HookToolOutput.Decode(_bytes.AsSpan(0, _length));
     }
 
     /// <summary>

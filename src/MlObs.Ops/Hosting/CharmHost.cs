@@ -87,9 +87,8 @@ public static class CharmHost
             return 1;
         }
 
-        var runner = options.Runner ?? new ProcessHookCommandRunner(
-            path: options.Environment?.GetValueOrDefault("PATH") ?? System.Environment.GetEnvironmentVariable("PATH"),
-            workingDirectory: context.CharmDir);
+        using var ownRunner = options.Runner is null ? DefaultRunner(context, options, stderr) : null;
+        var runner = options.Runner ?? ownRunner!;
         // Log records queue in memory (ILogger is synchronous) and go out before the next hook
         // tool runs, so juju-log keeps the order in which the charm did things.
         using var logProvider = new JujuLoggerProvider(new HookCommands(runner), options.MinimumLogLevel);
@@ -147,6 +146,40 @@ public static class CharmHost
 
             return 1;
         }
+    }
+
+    // Hook tools as processes on PATH, as Juju runs them for any charm; in front of that, when the
+    // agent's unix socket is known and MLOBS_HOOK_TOOLS does not say exec, the same calls made in
+    // this process on one connection (jujuc's own protocol), which saves a process per call.
+    private static DisposableRunner DefaultRunner(JujuContext context, CharmHostOptions options, TextWriter stderr)
+    {
+        var processes = new ProcessHookCommandRunner(
+            path: options.Environment?.GetValueOrDefault("PATH") ?? System.Environment.GetEnvironmentVariable("PATH"),
+            workingDirectory: context.CharmDir);
+        // jujuc requires JUJU_AGENT_SOCKET_NETWORK; without it, or with tcp (TLS), the tool
+        // process decides what happens.
+        if (context.HookToolsAsProcesses
+            || context.AgentSocketNetwork != "unix"
+            || context.AgentSocketAddress is null
+            || context.ContextId is null
+            || !PosixSpawnHookRunner.IsSupported)
+        {
+            return new DisposableRunner(processes, null);
+        }
+
+        var socket = new AgentSocketHookRunner(
+            new AgentSocketSettings(context.AgentSocketAddress, context.ContextId, context.AgentToken ?? string.Empty, Path.GetFullPath(context.CharmDir)),
+            processes,
+            reason => stderr.WriteLine($"hook tools now run as processes: {reason}"));
+        return new DisposableRunner(socket, socket);
+    }
+
+    private sealed class DisposableRunner(IHookCommandRunner runner, IDisposable? owned) : IHookCommandRunner, IDisposable
+    {
+        public Task<HookCommandResult> RunAsync(HookCommandRequest request, CancellationToken cancellationToken = default) =>
+            runner.RunAsync(request, cancellationToken);
+
+        public void Dispose() => owned?.Dispose();
     }
 }
 

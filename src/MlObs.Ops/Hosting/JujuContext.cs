@@ -105,11 +105,29 @@ public sealed record JujuContext
     /// <summary>The model's charm proxy settings (<c>JUJU_CHARM_HTTP_PROXY</c> and friends), when set.</summary>
     public CharmProxySettings Proxy { get; init; } = new(null, null, null, null);
 
+    /// <summary>The hook context the hook tools name (<c>JUJU_CONTEXT_ID</c>).</summary>
+    internal string? ContextId { get; init; }
+
+    /// <summary>The unit agent's hook-tool socket (<c>JUJU_AGENT_SOCKET_ADDRESS</c>).</summary>
+    internal string? AgentSocketAddress { get; init; }
+
+    /// <summary>The network of that socket (<c>JUJU_AGENT_SOCKET_NETWORK</c>: <c>unix</c> or <c>tcp</c>).</summary>
+    internal string? AgentSocketNetwork { get; init; }
+
+    /// <summary>The token jujuc sends with each call (<c>JUJU_AGENT_TOKEN</c>, Juju 3.x).</summary>
+    internal string? AgentToken { get; init; }
+
+    /// <summary>Whether <c>MLOBS_HOOK_TOOLS=exec</c> asks for hook tools to run as processes only.</summary>
+    internal bool HookToolsAsProcesses { get; init; }
+
     /// <summary>Whether this dispatch runs an action rather than a hook.</summary>
     public bool IsAction => DispatchPath.StartsWith("actions/", StringComparison.Ordinal) || (HookName.Length == 0 && ActionName is not null);
 
     /// <summary>The application name, the unit name without its number.</summary>
     public string AppName => UnitName.Split('/')[0];
+
+    /// <summary>MlObs' switch for how hook tools run: <c>socket</c> (the default) or <c>exec</c>.</summary>
+    internal const string HookToolsVariable = "MLOBS_HOOK_TOOLS";
 
     /// <summary>Reads and validates the context from the process environment.</summary>
     /// <param name="charmDirFallback">The directory to use when <c>JUJU_CHARM_DIR</c> is unset.</param>
@@ -182,6 +200,16 @@ public sealed record JujuContext
             SecretLabel = reader.Optional("JUJU_SECRET_LABEL"),
             StorageLocation = reader.Optional("JUJU_STORAGE_LOCATION"),
             StorageKind = reader.Optional("JUJU_STORAGE_KIND"),
+            ContextId = reader.Optional("JUJU_CONTEXT_ID"),
+            AgentSocketAddress = reader.Optional("JUJU_AGENT_SOCKET_ADDRESS"),
+            AgentSocketNetwork = reader.Optional("JUJU_AGENT_SOCKET_NETWORK"),
+            AgentToken = reader.Optional("JUJU_AGENT_TOKEN"),
+            HookToolsAsProcesses = reader.Optional(HookToolsVariable) switch
+            {
+                null or "socket" => false,
+                "exec" => true,
+                var other => throw new JujuContextException($"{HookToolsVariable} '{other}' is not 'socket' (the default: calls on the agent's socket, processes as a fallback) or 'exec' (every hook tool a process)."),
+            },
         };
 
         // Per-kind requirements, as ops' JujuContext.from_environ checks them.

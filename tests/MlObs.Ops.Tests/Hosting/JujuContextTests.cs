@@ -217,4 +217,49 @@ public sealed class JujuContextTests
 
         Assert.Equal((major, minor, patch), (version.Major, version.Minor, version.Build));
     }
+
+    [Fact]
+    public void FromDictionary_AgentSocketVariables_AreRead()
+    {
+        var env = BaseEnvironment("hooks/install", "install");
+        env["JUJU_CONTEXT_ID"] = "sample-k8s/0-install-1";
+        env["JUJU_AGENT_SOCKET_ADDRESS"] = "@/var/lib/juju/agents/unit-sample-k8s-0/agent.socket";
+        env["JUJU_AGENT_SOCKET_NETWORK"] = "unix";
+        env["JUJU_AGENT_TOKEN"] = "t0k";
+
+        var context = JujuContext.FromDictionary(env);
+
+        Assert.Equal("sample-k8s/0-install-1", context.ContextId);
+        Assert.Equal("@/var/lib/juju/agents/unit-sample-k8s-0/agent.socket", context.AgentSocketAddress);
+        Assert.Equal("unix", context.AgentSocketNetwork);
+        Assert.Equal("t0k", context.AgentToken);
+        Assert.False(context.HookToolsAsProcesses);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("", false)]
+    [InlineData("socket", false)]
+    [InlineData("exec", true)]
+    public void FromDictionary_MlobsHookTools_SelectsHowToolsRun(string? value, bool asProcesses)
+    {
+        var env = BaseEnvironment("hooks/install", "install");
+        if (value is not null)
+        {
+            env["MLOBS_HOOK_TOOLS"] = value;
+        }
+
+        Assert.Equal(asProcesses, JujuContext.FromDictionary(env).HookToolsAsProcesses);
+    }
+
+    [Fact]
+    public void FromDictionary_MlobsHookToolsUnknown_ThrowsNamingIt()
+    {
+        var env = BaseEnvironment("hooks/install", "install");
+        env["MLOBS_HOOK_TOOLS"] = "fork";
+
+        var error = Assert.Throws<JujuContextException>(() => JujuContext.FromDictionary(env));
+
+        Assert.StartsWith("MLOBS_HOOK_TOOLS 'fork' is not 'socket'", error.Message, StringComparison.Ordinal);
+    }
 }

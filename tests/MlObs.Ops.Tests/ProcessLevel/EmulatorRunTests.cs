@@ -110,6 +110,40 @@ public sealed class EmulatorRunTests(SampleCharmPublish publish) : IDisposable
     }
 
     [Fact]
+    public async Task SampleCharm_HookToolsNotOnPath_CallsTheAgentInProcess()
+    {
+        var charm = publish.CreateCharmDir(_root);
+        var state = UnitState.Empty with { Leader = true, Relations = [RelationState.Regular("db", 1, "pg")] };
+        var withTools = await RunAsync(charm, state, new EventSpec(EventKind.ConfigChanged));
+
+        // No tool on PATH: only the calls the charm makes on the agent's socket itself can work.
+        var socketOnly = await RunAsync(charm, state, new EventSpec(EventKind.ConfigChanged), new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" });
+
+        Assert.True(socketOnly.ExitCode == 0, Describe(socketOnly));
+        Assert.Equal(withTools.State, socketOnly.State);
+        Assert.Equal(withTools.Records.Calls.Select(c => c.Tool), socketOnly.Records.Calls.Select(c => c.Tool));
+        Assert.Equal("8080", socketOnly.State.GetRelation(1)!.LocalAppData["port"]);
+    }
+
+    [Fact]
+    public async Task SampleCharm_MlobsHookToolsExec_RunsEveryToolAsAProcess()
+    {
+        var charm = publish.CreateCharmDir(_root);
+        var state = UnitState.Empty with { Leader = true, Relations = [RelationState.Regular("db", 1, "pg")] };
+        var socket = await RunAsync(charm, state, new EventSpec(EventKind.ConfigChanged));
+
+        var exec = await RunAsync(charm, state, new EventSpec(EventKind.ConfigChanged), new Dictionary<string, string> { ["MLOBS_HOOK_TOOLS"] = "exec" });
+        var execWithoutTools = await RunAsync(
+            charm, state, new EventSpec(EventKind.ConfigChanged), new Dictionary<string, string> { ["MLOBS_HOOK_TOOLS"] = "exec", ["PATH"] = "/usr/bin:/bin" });
+
+        Assert.True(exec.ExitCode == 0, Describe(exec));
+        Assert.Equal(socket.State, exec.State);
+        Assert.Equal(socket.Records.Calls.Select(c => c.Tool), exec.Records.Calls.Select(c => c.Tool));
+        Assert.Equal(1, execWithoutTools.ExitCode);
+        Assert.Contains("was not found on PATH", execWithoutTools.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CharmDirWithoutDispatch_IsRefusedWithOneLine()
     {
         var charm = Directory.CreateDirectory(Path.Combine(_root, "no-dispatch")).FullName;

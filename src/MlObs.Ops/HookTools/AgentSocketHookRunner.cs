@@ -1,0 +1,164 @@
+// AgentSocketHookRunner: the in-process fast path for hook tools. Instead of starting the jujuc
+// binary once per call, it makes the call that binary makes (Jujuc.Main over net/rpc and gob on
+// the unit agent's socket) itself, on one connection for the whole dispatch, and falls back to
+// running the tools as processes whenever that cannot be done faithfully.
+using System.Text;
+using MlObs.Ops.HookTools.Rpc;
+
+namespace MlObs.Ops.HookTools;
+
+/// <summary>Where and as whom the in-process client calls the agent: what jujuc reads from its environment.</summary>
+/// <param name="SocketAddress"><c>JUJU_AGENT_SOCKET_ADDRESS</c>: a path, or <c>@name</c> for an abstract socket.</param>
+/// <param name="ContextId"><c>JUJU_CONTEXT_ID</c>.</param>
+/// <param name="Token"><c>JUJU_AGENT_TOKEN</c> (Juju 3.x), or empty.</param>
+/// <param name="WorkingDirectory">The directory the tools would run in: the request's <c>Dir</c>.</param>
+internal sealed record AgentSocketSettings(string SocketAddress, string ContextId, string Token, string WorkingDirectory);
+
+/// <summary>
+/// Runs hook tools as calls on the unit agent's socket, producing the exit code, stdout and stderr
+/// the <c>jujuc</c> process would have produced; falls back to <paramref name="fallback"/> (running
+/// the tools as processes) for the rest of the dispatch when the socket cannot be used.
+/// </summary>
+/// <remarks>
+/// The fallback never repeats a call's effect: a call whose request never reached the agent
+/// (no connection, the protocol check failed, the write failed) runs as a process instead; a call
+/// that failed after its request was written, when the agent may have run the command, is
+/// answered with <c>ERROR &lt;reason&gt;</c> and exit code 1, as a jujuc process that lost its
+/// connection would.
+/// </remarks>
+/// <param name="settings">The agent's socket and the caller's identity.</param>
+/// <param name="fallback">Runs the tools as processes.</param>
+/// <param name="onFallback">Told once, with the reason, when calls start running as processes.</param>
+internal sealed class AgentSocketHookRunner(AgentSocketSettings settings, IHookCommandRunner fallback, Action<string>? onFallback = null)
+    : IHookCommandRunner, IDisposable
+{
+    private readonly Lock _lock = new();
+    private AgentSocketStream? _stream;
+    private JujucRpcClient? _client;
+
+    /// <summary>Why calls now run as processes; null while the socket is in use.</summary>
+    public string? FallbackReason { get; private set; }
+
+    /// <summary>How many calls went over the socket.</summary>
+    public int SocketCalls { get; private set; }
+
+    /// <inheritdoc/>
+    public Task<HookCommandResult> RunAsync(HookCommandRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.Tool);
+        ArgumentNullException.ThrowIfNull(request.Arguments);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // A path or a NUL in an argument: the process runner refuses these before running
+        // anything, so let it, with its own message.
+        if (!request.Tool.Contains('/', StringComparison.Ordinal) && !request.Arguments.Any(a => a.Contains('\0', StringComparison.Ordinal)))
+        {
+            lock (_lock)
+            {
+                if (FallbackReason is null && TryRun(request, cancellationToken) is { } result)
+                {
+                    return Task.FromResult(result);
+                }
+            }
+        }
+
+        return fallback.RunAsync(request, cancellationToken);
+    }
+
+    /// <summary>Closes the connection to the agent.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            Disconnect();
+        }
+    }
+
+    // Null: the agent never received this call, run it as a process.
+    private HookCommandResult? TryRun(HookCommandRequest request, CancellationToken cancellationToken)
+    {
+        if (_client is null && !TryConnect(cancellationToken))
+        {
+            return null;
+        }
+
+        var call = new JujucRequest(settings.ContextId, settings.WorkingDirectory, request.Tool, request.Arguments, null, settings.Token);
+        _stream!.CancellationToken = cancellationToken;
+        try
+        {
+            // As the process runner: no stdin is an immediate end of file, and no byte order mark.
+            var outcome = _client!.Run(call, () => string.IsNullOrEmpty(request.Stdin) ? [] : Encoding.UTF8.GetBytes(request.Stdin));
+            SocketCalls++;
+            return new HookCommandResult(outcome.ExitCode, HookToolOutput.Decode(outcome.Stdout), HookToolOutput.Decode(outcome.Stderr));
+        }
+        catch (OperationCanceledException)
+        {
+            // Where the reply stands is unknown: the next call starts on a new connection.
+            Disconnect();
+            throw;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            var written = _client!.RequestWritten;
+            FallBack($"{request.Tool}: {e.Message}");
+            return written
+                ? new HookCommandResult(1, string.Empty, $"ERROR hook tool {request.Tool}: {e.Message}\n")
+                : null;
+        }
+    }
+
+    private bool TryConnect(CancellationToken cancellationToken)
+    {
+        AgentSocketStream? stream;
+        string? problem;
+        try
+        {
+            (stream, problem) = AgentSocketStream.TryConnect(settings.SocketAddress);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            (stream, problem) = (null, "the C library lacks socket calls: " + e.Message);
+        }
+
+        if (stream is null)
+        {
+            FallBack(problem!);
+            return false;
+        }
+
+        _stream = stream;
+        _client = new JujucRpcClient(stream);
+        stream.CancellationToken = cancellationToken;
+        try
+        {
+            _client.Probe(settings.ContextId);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            Disconnect();
+            throw;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            // The probe runs nothing, so the call it preceded can still run as a process.
+            FallBack($"the agent socket does not answer Jujuc.Main: {e.Message}");
+            return false;
+        }
+    }
+
+    private void FallBack(string reason)
+    {
+        FallbackReason = reason;
+        Disconnect();
+        onFallback?.Invoke(reason);
+    }
+
+    private void Disconnect()
+    {
+        _stream?.Dispose();
+        _stream = null;
+        _client = null;
+    }
+}
