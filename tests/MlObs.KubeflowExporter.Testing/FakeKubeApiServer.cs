@@ -41,8 +41,10 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _watchCounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Channel<string>> _logs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _failNext = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _denied = new(StringComparer.Ordinal);
     private long _resourceVersion = 1000;
     private long _compactedBefore;
+    private int _accessReviews;
 
     private FakeKubeApiServer()
     {
@@ -70,6 +72,20 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         server.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return server;
     }
+
+    /// <summary>
+    /// Whether the client's service account may do nothing but create access reviews, as a pod of an application Juju did
+    /// not trust: every list and watch answers 403 Forbidden, every access review is not allowed.
+    /// </summary>
+    public bool DenyAll { get; set; }
+
+    /// <summary>SelfSubjectAccessReviews answered so far.</summary>
+    public int AccessReviews => Volatile.Read(ref _accessReviews);
+
+    /// <summary>Refuses one verb on one resource (group empty for the core group; a subresource as <c>pods/log</c>).</summary>
+    public void Deny(string verb, string group, string resource) => _denied[$"{verb} {group} {resource}"] = true;
+
+    private bool Allowed(string verb, string group, string resource) => !DenyAll && !_denied.ContainsKey($"{verb} {group} {resource}");
 
     /// <summary>Lists served for a path so far.</summary>
     public int ListCount(string path) => _lists.GetValueOrDefault(path);
@@ -209,6 +225,17 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             return;
         }
         string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts is ["apis", "authorization.k8s.io", "v1", "selfsubjectaccessreviews"] && context.Request.Method == "POST")
+        {
+            await AccessReviewAsync(context).ConfigureAwait(false);
+            return;
+        }
+        bool watching = q["watch"] is { Count: > 0 } w && w.ToString() is "1" or "true";
+        if (ResourceOf(parts) is var (group, resource) && !Allowed(resource.EndsWith("/log", StringComparison.Ordinal) ? "get" : watching ? "watch" : "list", group, resource))
+        {
+            await StatusAsync(context, 403, "Forbidden", $"{resource} is forbidden: the service account cannot access it at the cluster scope").ConfigureAwait(false);
+            return;
+        }
         if (parts is ["api", "v1", "namespaces", var ns, "pods", var pod, "log"])
         {
             await FollowLogAsync(context, ns, pod, q["container"].ToString()).ConfigureAwait(false);
@@ -223,10 +250,52 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
             return;
         }
         var selector = Selector.Parse(q["labelSelector"].ToString());
-        if (q["watch"] is { Count: > 0 } watch && watch.ToString() is "1" or "true")
+        if (watching)
             await WatchAsync(context, path, selector, q).ConfigureAwait(false);
         else
             await ListAsync(context, path, selector).ConfigureAwait(false);
+    }
+
+    /// <summary>The API group and resource a request path names (<c>pods/log</c> for a log), or null.</summary>
+    private static (string Group, string Resource)? ResourceOf(string[] parts) => parts switch
+    {
+        ["api", "v1", "namespaces", _, "pods", _, "log"] => ("", "pods/log"),
+        ["api", "v1", "namespaces", _, var resource] => ("", resource),
+        ["api", "v1", var resource] => ("", resource),
+        ["apis", var group, _, "namespaces", _, var resource] => (group, resource),
+        ["apis", var group, _, var resource] => (group, resource),
+        _ => null,
+    };
+
+    // authorization.k8s.io/v1 SelfSubjectAccessReview: spec.resourceAttributes (verb and resource required) in, the same
+    // object with status.allowed out; any account may create one.
+    private async Task AccessReviewAsync(HttpContext context)
+    {
+        JsonObject? review;
+        try
+        {
+            review = await JsonSerializer.DeserializeAsync<JsonObject>(context.Request.Body).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            await StatusAsync(context, 400, "BadRequest", e.Message).ConfigureAwait(false);
+            return;
+        }
+        if (review?["apiVersion"]?.GetValue<string>() != "authorization.k8s.io/v1" || review["kind"]?.GetValue<string>() != "SelfSubjectAccessReview"
+            || review["spec"]?["resourceAttributes"] is not JsonObject attributes
+            || attributes["verb"]?.GetValue<string>() is not { Length: > 0 } verb || attributes["resource"]?.GetValue<string>() is not { Length: > 0 } resource)
+        {
+            await StatusAsync(context, 400, "BadRequest", "expected a SelfSubjectAccessReview with spec.resourceAttributes.verb and .resource").ConfigureAwait(false);
+            return;
+        }
+        Interlocked.Increment(ref _accessReviews);
+        string group = attributes["group"]?.GetValue<string>() ?? "";
+        if (attributes["subresource"]?.GetValue<string>() is { Length: > 0 } subresource)
+            resource += "/" + subresource;
+        review["status"] = new JsonObject { ["allowed"] = Allowed(verb, group, resource) };
+        context.Response.StatusCode = 201;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(review.ToJsonString()).ConfigureAwait(false);
     }
 
     private async Task ListAsync(HttpContext context, string path, Selector selector)
