@@ -7,7 +7,7 @@ namespace Juju.Net.Testing;
 /// <summary>Ready-made fake models and bundle copies.</summary>
 public static class FakeModels
 {
-    /// <summary>A Kubernetes model that knows the charms of bundles/mlobs (drift-monitor-k8s, the collector) and the COS offers of the cos-offers overlay.</summary>
+    /// <summary>A Kubernetes model that knows the charms of bundles/mlobs (drift-monitor-k8s, kubeflow-observability-k8s, the collector) and the COS offers of the cos-offers overlay.</summary>
     /// <param name="type"><c>caas</c> (Kubernetes, as the bundle targets) or <c>iaas</c>.</param>
     public static FakeModel MlObs(string type = "caas") => new FakeModel("mlobs", type)
         .WithCharm(new FakeCharm("opentelemetry-collector-k8s")
@@ -35,20 +35,32 @@ public static class FakeModels
                 ["logging"] = new("requirer", "loki_push_api"),
             },
         })
+        .WithCharm(new FakeCharm("kubeflow-observability-k8s")
+        {
+            Resources = new Dictionary<string, string> { ["kubeflow-exporter-image"] = "oci-image" },
+            Options = new Dictionary<string, FakeOption> { ["port"] = new("int", 9102, "The exporter's port"), ["log-streaming"] = new("boolean", false) },
+            Endpoints = new Dictionary<string, FakeEndpoint>
+            {
+                ["metrics-endpoint"] = new("provider", "prometheus_scrape"),
+                ["grafana-dashboard"] = new("provider", "grafana_dashboard"),
+                ["logging"] = new("requirer", "loki_push_api"),
+            },
+        })
         .WithRemoteOffer("admin/cos.prometheus-receive-remote-write", ("receive-remote-write", "prometheus_remote_write", "provider"))
         .WithRemoteOffer("admin/cos.loki-logging", ("logging", "loki_push_api", "provider"))
         .WithRemoteOffer("admin/cos.grafana-dashboards", ("grafana-dashboard", "grafana_dashboard", "requirer"));
 
-    /// <summary>Copies bundles/mlobs/bundle.yaml and bundles/overlays/cos-offers.yaml of <paramref name="repoRoot"/> under <paramref name="root"/>, with a packed-charm stand-in (a zip with metadata.yaml) where the bundle expects drift-monitor-k8s_amd64.charm.</summary>
+    /// <summary>Copies bundles/mlobs/bundle.yaml and bundles/overlays/cos-offers.yaml of <paramref name="repoRoot"/> under <paramref name="root"/>, with packed-charm stand-ins (zips with metadata.yaml) where the bundle expects drift-monitor-k8s_amd64.charm and kubeflow-observability-k8s_amd64.charm.</summary>
     /// <returns>The bundle's directory.</returns>
     public static string CopyMlObsBundle(string repoRoot, string root)
     {
-        var charm = Path.Combine(root, "charms", "drift-monitor-k8s", "drift-monitor-k8s_amd64.charm");
-        Directory.CreateDirectory(Path.GetDirectoryName(charm)!);
-        using (var zip = ZipFile.Open(charm, ZipArchiveMode.Create))
+        foreach (var name in new[] { "drift-monitor-k8s", "kubeflow-observability-k8s" })
         {
+            var charm = Path.Combine(root, "charms", name, $"{name}_amd64.charm");
+            Directory.CreateDirectory(Path.GetDirectoryName(charm)!);
+            using var zip = ZipFile.Open(charm, ZipArchiveMode.Create);
             using var writer = new StreamWriter(zip.CreateEntry("metadata.yaml").Open());
-            writer.Write("name: drift-monitor-k8s\n");
+            writer.Write($"name: {name}\n");
         }
 
         var bundleDir = Directory.CreateDirectory(Path.Combine(root, "bundles", "mlobs")).FullName;

@@ -32,12 +32,15 @@ public sealed class OperationsTests : IDisposable
 
     private static string CosOverlay => File.ReadAllText(Path.Combine(Shared.RepoRoot, "bundles", "overlays", "cos-offers.yaml"));
 
-    /// <summary>A directory two levels down from where the bundle's ../../charms/drift-monitor-k8s/drift-monitor-k8s_amd64.charm is, with that file present.</summary>
+    /// <summary>A directory two levels down from where the bundle's ../../charms/NAME/NAME_amd64.charm files are, with those files present.</summary>
     private string PackedCharmBase()
     {
-        var charm = Path.Combine(_charmRoot, "charms", "drift-monitor-k8s", "drift-monitor-k8s_amd64.charm");
-        Directory.CreateDirectory(Path.GetDirectoryName(charm)!);
-        File.WriteAllText(charm, "not a real archive: the fake controller does not open it");
+        foreach (var name in new[] { "drift-monitor-k8s", "kubeflow-observability-k8s" })
+        {
+            var charm = Path.Combine(_charmRoot, "charms", name, $"{name}_amd64.charm");
+            Directory.CreateDirectory(Path.GetDirectoryName(charm)!);
+            File.WriteAllText(charm, "not a real archive: the fake controller does not open it");
+        }
         var bundleDir = Path.Combine(_charmRoot, "bundles", "mlobs");
         Directory.CreateDirectory(bundleDir);
         return bundleDir;
@@ -120,10 +123,12 @@ public sealed class OperationsTests : IDisposable
         Assert.Equal(0, result.Skipped);
         Assert.Equal(result.Changes.Count, reports.Count);
         var status = await ops.StatusAsync();
-        Assert.Equal(["drift-monitor", "otelcol"], status.Applications!.Keys.Order());
+        Assert.Equal(["drift-monitor", "kubeflow-observability", "otelcol"], status.Applications!.Keys.Order());
         Assert.Equal("local:drift-monitor-k8s-0", status.Applications["drift-monitor"].Charm);
+        Assert.Equal("local:kubeflow-observability-k8s-0", status.Applications["kubeflow-observability"].Charm);
+        Assert.True((await ops.GetConfigAsync("kubeflow-observability")).ApplicationConfig["trust"].GetBoolean());
         Assert.Equal(["grafana-dashboards", "loki-logging", "prometheus-receive-remote-write"], status.RemoteApplications!.Keys.Order());
-        Assert.Equal(6, status.Relations!.Count);
+        Assert.Equal(9, status.Relations!.Count);
         Assert.Contains(status.Relations, r => r.Key == "otelcol:send-loki-logs loki-logging:logging");
         Assert.True((await ops.GetConfigAsync("otelcol")).ApplicationConfig["trust"].GetBoolean());
         Assert.Contains("Resources.AddPendingResources", model.Calls);
@@ -144,7 +149,8 @@ public sealed class OperationsTests : IDisposable
         Assert.Equal(0, again.Applied);
         Assert.Equal(again.Changes.Count, again.Skipped);
         var calls = model.Calls.Skip(callsBefore).ToList();
-        Assert.Equal(["http.UploadCharm", "Bundle.GetChangesMapArgs", "Client.FullStatus"], calls);
+        // The two local charms are uploaded again, as on every deploy of local charms; nothing else changes.
+        Assert.Equal(["http.UploadCharm", "http.UploadCharm", "Bundle.GetChangesMapArgs", "Client.FullStatus"], calls);
     }
 
     [Fact]

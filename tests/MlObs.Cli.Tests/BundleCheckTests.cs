@@ -36,7 +36,7 @@ public sealed class BundleCheckTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Describe());
         Assert.StartsWith("ok: ", result.Stdout.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
-        Assert.Contains("2 applications, 3 saas, 6 relations; 0 errors", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("3 applications, 3 saas, 9 relations; 0 errors", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,30 +21,7 @@ public sealed class SharedDriftMonitorPack : ICollectionFixture<PackedDriftMonit
 
 /// <summary>Packs charms/drift-monitor-k8s once and unzips it.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class PackedDriftMonitorCharm : IAsyncLifetime
-{
-    public string Temp { get; } = Directory.CreateTempSubdirectory("mlobs-dm-pack-").FullName;
-
-    public string CharmDir => Path.Combine(Temp, "charm");
-
-    internal Mlobs.Result Pack { get; private set; } = new(-1, string.Empty, string.Empty);
-
-    /// <summary>The repository checkout the tests run from (the CLI's own finder).</summary>
-    public static string RepositoryRoot => Cli.RepositoryRoot.Find() ?? throw new InvalidOperationException("no MlObs.sln above the tests");
-
-    public async Task InitializeAsync()
-    {
-        Pack = await CharmPackTests.RunAsync(TimeSpan.FromMinutes(20), "charm", "pack", Path.Combine(RepositoryRoot, "charms", "drift-monitor-k8s"), "-o", Temp);
-        if (Pack.ExitCode == 0)
-            ZipFile.ExtractToDirectory(Pack.Stdout.Trim(), CharmDir);
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(Temp, recursive: true);
-        return Task.CompletedTask;
-    }
-}
+public sealed class PackedDriftMonitorCharm() : PackedCharm("drift-monitor-k8s");
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 [Collection(SharedDriftMonitorPack.Name)]

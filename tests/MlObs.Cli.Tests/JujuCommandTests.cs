@@ -61,12 +61,14 @@ public sealed class JujuCommandTests : IAsyncLifetime
 
         Assert.True(deploy.ExitCode == 0, deploy.Describe());
         Assert.Contains("applied deploy drift-monitor", deploy.Stderr, StringComparison.Ordinal);
+        Assert.Contains("applied deploy kubeflow-observability", deploy.Stderr, StringComparison.Ordinal);
         Assert.Contains("0 change(s) applied", again.Stdout, StringComparison.Ordinal);
         Assert.True(wait.ExitCode == 0, wait.Describe());
-        Assert.Contains("fake:admin/mlobs is settled: 2 unit(s) active and idle.", wait.Stdout, StringComparison.Ordinal);
+        Assert.Contains("fake:admin/mlobs is settled: 3 unit(s) active and idle.", wait.Stdout, StringComparison.Ordinal);
         Assert.True(status.ExitCode == 0, status.Describe());
         Assert.Matches(@"(?m)^drift-monitor\s+active\s+1\s+drift-monitor-k8s", status.Stdout);
         Assert.Matches(@"(?m)^drift-monitor/0\*?\s+active\s+idle", status.Stdout);
+        Assert.Matches(@"(?m)^kubeflow-observability\s+active\s+1\s+kubeflow-observability-k8s", status.Stdout);
         Assert.Matches(@"(?m)^loki-logging\s+\S*\s*local\s+admin/cos.loki-logging", status.Stdout);
         Assert.Contains("otelcol:send-loki-logs", status.Stdout, StringComparison.Ordinal);
         Assert.Empty(_controller!.InvalidRequests);
