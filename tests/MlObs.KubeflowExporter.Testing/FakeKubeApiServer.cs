@@ -79,6 +79,9 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     /// </summary>
     public bool DenyAll { get; set; }
 
+    /// <summary>Whether every watch is answered with headers and then closed at once, as a misbehaving proxy might.</summary>
+    public bool EndWatchesAtOnce { get; set; }
+
     /// <summary>SelfSubjectAccessReviews answered so far.</summary>
     public int AccessReviews => Volatile.Read(ref _accessReviews);
 
@@ -346,6 +349,13 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         }
         context.Response.ContentType = "application/json";
         await context.Response.StartAsync().ConfigureAwait(false);
+        if (EndWatchesAtOnce)
+        {
+            lock (_lock)
+                _watches.Remove(w);
+            await context.Response.CompleteAsync().ConfigureAwait(false);
+            return;
+        }
         if (expired)
         {
             string status = $$"""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: {{from}}","reason":"Expired","code":410}""";

@@ -102,6 +102,32 @@ public sealed class WatchTests
         Assert.True(m.Value("kubeflow_exporter_watch_restarts_total", ("resource", "workflows")) >= 1);
     }
 
+    [Fact]
+    public async Task Watch_EndedAtOnceWithoutEvents_BacksOffInsteadOfReconnectingInALoop()
+    {
+        await using ExporterFixture f = await ExporterFixture.StartAsync();
+        await WaitAsync(() => f.Api.OpenWatches >= f.Exporter.State.Watchers.Count, "every watch open");
+        int before = f.Api.WatchCount(Paths.Workflows);
+        f.Api.EndWatchesAtOnce = true;
+        f.Api.DropWatches();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        // KubernetesClient reads a watch's first line before it hands the watch over, so a watch that ends without a line fails
+        // (EndOfStreamException) and the watcher backs off: with the fixture's back-off (50 ms doubling to 300 ms) two seconds
+        // hold a handful of attempts; reconnecting at once would make hundreds.
+        int attempts = f.Api.WatchCount(Paths.Workflows) - before;
+        Assert.InRange(attempts, 2, 15);
+        Scrape m = await f.MetricsAsync();
+        Assert.True(m.Value("kubeflow_exporter_watch_errors_total", ("resource", "workflows"), ("operation", "watch")) >= 2);
+        Assert.Equal(1, f.Api.ListCount(Paths.Workflows));
+
+        // Once watches last again, events flow without a relist.
+        f.Api.EndWatchesAtOnce = false;
+        f.Api.Apply(Paths.Workflows, Load("workflow-running.json"));
+        await f.MetricsWhenAsync(s => s.Value("kubeflow_pipeline_runs", ("phase", "Running")) == 1, "the run after watches recover");
+        Assert.Equal(1, f.Api.ListCount(Paths.Workflows));
+    }
+
     [Theory]
     [InlineData(ExpiredMode.ErrorEvent)]
     [InlineData(ExpiredMode.HttpStatus)]
