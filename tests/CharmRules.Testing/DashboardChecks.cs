@@ -28,6 +28,13 @@ public static class DashboardChecks
     public static List<string> Expressions(JsonObject dashboard) =>
         [.. Panels(dashboard).SelectMany(p => p["targets"]!.AsArray()).Select(t => t!["expr"]!.GetValue<string>())];
 
+    /// <summary>Some query of the dashboard contains each text; a failure names what is missing.</summary>
+    public static void AssertQueriesShow(JsonObject dashboard, params (string Text, string What)[] expected)
+    {
+        var exprs = Expressions(dashboard);
+        Assert.All(expected, e => Assert.True(exprs.Exists(x => x.Contains(e.Text, StringComparison.Ordinal)), $"no query shows {e.What} ({e.Text})"));
+    }
+
     public static string? DatasourceUid(JsonNode? datasource) => datasource switch
     {
         JsonValue v when v.TryGetValue<string>(out var s) => s,

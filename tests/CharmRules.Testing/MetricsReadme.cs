@@ -39,6 +39,19 @@ public static partial class MetricsReadme
         Assert.All(used, u => Assert.True(IsDocumented(documented, u.Name), $"{u.File} uses {u.Name}, which {readmeName} does not document"));
     }
 
+    /// <summary>
+    /// Every name matching <paramref name="namePattern"/> in the charm's Prometheus rule files and dashboards is documented
+    /// in <paramref name="readme"/> (<paramref name="readmeName"/> in failures); returns the documented names.
+    /// </summary>
+    public static Dictionary<string, string> AssertCharmMetricsDocumented(CharmFiles charm, string readme, string readmeName, string namePattern)
+    {
+        var documented = Documented(readme, namePattern);
+        Assert.NotEmpty(documented);
+
+        AssertAllDocumented(Used(charm.PrometheusRuleFiles.Concat(charm.DashboardFiles), namePattern), documented, readmeName);
+        return documented;
+    }
+
     [GeneratedRegex("_(bucket|sum|count)$")]
     private static partial Regex HistogramBase();
 }

@@ -33,18 +33,18 @@ public sealed class DashboardTests
     [Fact]
     public void Dashboard_ShowsWhatOperatorsNeed()
     {
-        var exprs = DashboardChecks.Expressions(Dashboard);
-        bool Uses(string text) => exprs.Exists(e => e.Contains(text, StringComparison.Ordinal));
-
-        Assert.True(Uses("mlobs_dataset_drift_share"), "dataset drift share");
-        Assert.True(Uses("topk(10, "), "the most drifted features");
-        Assert.True(Uses("mlobs_drift_score{") && Uses("mlobs_drift_threshold{"), "score against threshold");
-        Assert.True(Uses("rate(mlobs_records_ingested_total"), "ingest rate");
-        Assert.True(Uses("sum by (model, reason) (rate(mlobs_records_rejected_total"), "rejection rate by reason");
-        Assert.True(Uses("mlobs_window_records"), "window sizes");
-        Assert.True(Uses("time() - mlobs_last_evaluation_timestamp_seconds"), "last evaluation age");
-        Assert.True(Uses("mlobs_join_pending"), "join pending");
-        Assert.True(Uses("mlobs_evaluation_duration_seconds_bucket"), "evaluation duration");
+        DashboardChecks.AssertQueriesShow(
+            Dashboard,
+            ("mlobs_dataset_drift_share", "dataset drift share"),
+            ("topk(10, ", "the most drifted features"),
+            ("mlobs_drift_score{", "the score"),
+            ("mlobs_drift_threshold{", "the threshold"),
+            ("rate(mlobs_records_ingested_total", "ingest rate"),
+            ("sum by (model, reason) (rate(mlobs_records_rejected_total", "rejection rate by reason"),
+            ("mlobs_window_records", "window sizes"),
+            ("time() - mlobs_last_evaluation_timestamp_seconds", "last evaluation age"),
+            ("mlobs_join_pending", "join pending"),
+            ("mlobs_evaluation_duration_seconds_bucket", "evaluation duration"));
         Assert.Contains(Panels(), p => p["type"]!.GetValue<string>() == "logs" && DashboardChecks.DatasourceUid(p["datasource"]) == DashboardChecks.LokiDs);
         var scoreAgainstThreshold = Assert.Single(Panels(), p => p["title"]!.GetValue<string>() == "Drift score against threshold");
         Assert.True(scoreAgainstThreshold["targets"]!.AsArray().Count >= 2, "the threshold is a second query");
