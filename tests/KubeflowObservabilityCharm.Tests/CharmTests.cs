@@ -262,6 +262,20 @@ public sealed class CharmTests : IDisposable
         JsonObject derivedJob = Assert.Single(derived.Jobs);
         Assert.EndsWith("_prometheus_scrape_kubeflow-observability-0", derivedJob["job_name"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains(":9102", derivedJob.ToJsonString(), StringComparison.Ordinal);
+        Assert.NotNull(derived.RuleFile);
+        foreach (string alert in new[] { "KubeflowPipelineRunFailureRateHigh", "KubeflowInferenceServiceNotReady", "KubeflowNotebookCrashLooping", "KubeflowTrainingJobFailed" })
+            Assert.Contains(alert, published.LocalAppData["alert_rules"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GrafanaDashboard_Joined_PublishesTheThreeDashboards()
+    {
+        var ctx = Context(_cluster, _exporter);
+        RelationState relation = Relation("grafana-dashboard", 4);
+        UnitState after = ctx.Run(ctx.On.RelationJoined(relation, 0), State(Container(_configDir)) with { Relations = [relation] });
+        string dashboards = after.Relations.Single().LocalAppData["dashboards"];
+        foreach (string name in new[] { "kubeflow-pipelines", "kubeflow-serving", "kubeflow-notebooks-experiments" })
+            Assert.Contains($"\"file:{name}\"", dashboards, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, string> RelationEvents() => new()
