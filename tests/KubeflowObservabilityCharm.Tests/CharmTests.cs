@@ -47,6 +47,7 @@ public sealed class CharmTests : IDisposable
         Plan plan = after.GetContainer(KubeflowObservabilityK8sCharm.ContainerName)!.GetPlan();
         Assert.Equal("http://localhost:9102/healthz", plan.Checks["alive"].Http!.Url);
         Assert.Equal("http://localhost:9102/readyz", plan.Checks["ready"].Http!.Url);
+        Assert.Equal((CheckLevel.Alive, CheckLevel.Ready), (plan.Checks["alive"].Level, plan.Checks["ready"].Level));
         Assert.Contains(new PortState(PortProtocol.Tcp, 9102), after.OpenedPorts);
         ExporterConfig config = WorkloadConfig;
         Assert.Equal("app.kubernetes.io/part-of=kubeflow-profile", config.Namespaces.Selector);

@@ -36,6 +36,24 @@ public sealed record Check
     /// <summary>A command probe: up when the command exits 0.</summary>
     public ExecCheck? Exec { get; init; }
 
+    /// <summary>
+    /// The usual check of an HTTP workload: replaces any lower check of the same name, counts for <paramref name="level"/>, and is
+    /// up while <paramref name="url"/> answers 2xx (e.g. an <c>alive</c> check on <c>/healthz</c>, a <c>ready</c> one on <c>/readyz</c>).
+    /// </summary>
+    /// <param name="level">Alive or ready.</param>
+    /// <param name="url">The URL probed, e.g. <c>http://localhost:8080/healthz</c>.</param>
+    /// <param name="period">How often, as a Go duration.</param>
+    /// <param name="threshold">Failures in a row before the check is down.</param>
+    /// <returns>The check.</returns>
+    public static Check HttpProbe(CheckLevel level, string url, string period = "10s", int threshold = 3) => new()
+    {
+        Override = Override.Replace,
+        Level = level,
+        Period = period,
+        Threshold = threshold,
+        Http = new HttpCheck { Url = url },
+    };
+
     /// <summary>Compares every field; durations by value.</summary>
     /// <param name="other">The check to compare with.</param>
     /// <returns><see langword="true"/> when both describe the same check.</returns>

@@ -90,22 +90,8 @@ public sealed class KubeflowObservabilityK8sCharm : CharmBase
         },
         Checks = new Dictionary<string, Check>
         {
-            ["alive"] = new()
-            {
-                Override = Override.Replace,
-                Level = CheckLevel.Alive,
-                Period = "10s",
-                Threshold = 3,
-                Http = new HttpCheck { Url = $"http://localhost:{settings.Port}/healthz" },
-            },
-            ["ready"] = new()
-            {
-                Override = Override.Replace,
-                Level = CheckLevel.Ready,
-                Period = "10s",
-                Threshold = 3,
-                Http = new HttpCheck { Url = $"http://localhost:{settings.Port}/readyz" },
-            },
+            ["alive"] = Check.HttpProbe(CheckLevel.Alive, $"http://localhost:{settings.Port}/healthz"),
+            ["ready"] = Check.HttpProbe(CheckLevel.Ready, $"http://localhost:{settings.Port}/readyz"),
         },
     };
 
