@@ -247,12 +247,11 @@ public static class CharmRunner
                 environment[name] = value;
             }
 
-            var (fileName, arguments) = mount?.Wrap(handler, charmDir) ?? (handler, []);
-            var clock = Stopwatch.StartNew();
+            var started = Stopwatch.GetTimestamp();
             ProcessResult process;
             try
             {
-                process = await ChildProcess.RunAsync(fileName, arguments, environment, charmDir, stdin: null, options.Timeout, cancellationToken)
+                process = await ChildProcess.RunAsync(handler, [], environment, charmDir, stdin: null, options.Timeout, mount is null ? null : mount.Start, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (Win32Exception e)
@@ -265,7 +264,13 @@ public static class CharmRunner
                 throw new CharmRunException($"{HookEnvironment.DispatchPath(options.Event)} did not finish within {options.Timeout.TotalSeconds:0} s and was killed");
             }
 
-            clock.Stop();
+            var finished = Stopwatch.GetTimestamp();
+            if (mount is not null)
+            {
+                // The fork itself, not the emulator's hand-over to the namespace's thread before it.
+                started = mount.LastStartTimestamp;
+            }
+
             var state = process.ExitCode == 0 ? agent.Commit() : agent.Abandon();
             state = state with { Containers = containers.Capture() };
             return new CharmRunResult
@@ -275,17 +280,14 @@ public static class CharmRunner
                 ExitCode = process.ExitCode,
                 Stdout = process.Stdout,
                 Stderr = process.Stderr,
-                DispatchSeconds = clock.Elapsed.TotalSeconds,
+                DispatchSeconds = Stopwatch.GetElapsedTime(started, finished).TotalSeconds,
                 ExecHistory = containers.ExecHistory,
                 Warnings = warnings,
             };
         }
         finally
         {
-            if (mount is not null)
-            {
-                await mount.DisposeAsync().ConfigureAwait(false);
-            }
+            mount?.Dispose();
         }
     }
 
