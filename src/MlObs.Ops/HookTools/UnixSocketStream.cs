@@ -122,10 +122,21 @@ internal sealed unsafe class UnixSocketStream : ConnectionStream
     /// Whether the peer has sent something or hung up while nobody was reading: on an idle keep-alive
     /// connection either means it cannot carry the next request.
     /// </summary>
-    public bool HasInputOrHangUp()
+    public bool HasInputOrHangUp() => WaitForInput(0);
+
+    /// <summary>Waits up to <paramref name="milliseconds"/> for something to read (or a hang-up); false when nothing came.</summary>
+    public bool WaitForInput(int milliseconds)
     {
         var poll = new PollFd { Fd = _fd, Events = PollIn };
-        return Poll(&poll, 1, 0) != 0;
+        int ready;
+        do
+        {
+            ready = Poll(&poll, 1, milliseconds);
+        }
+        while (ready < 0 && Marshal.GetLastPInvokeError() == EIntr);
+
+        // An error is for the read that follows to report.
+        return ready != 0;
     }
 
     protected override void Dispose(bool disposing)

@@ -12,14 +12,20 @@ namespace MlObs.Ops.Pebble;
 
 /// <summary>
 /// Sends each request on a kept-alive connection to a unix socket (libc, blocking, cancellable between
-/// 50 ms waits) and reads the whole answer: <c>Content-Length</c>, chunked, or up to the close. The
-/// returned task is complete when <c>SendAsync</c> returns. Upgrades (the exec websockets) are
+/// 50 ms waits) and reads the whole answer: <c>Content-Length</c>, chunked, or up to the close. An answer
+/// that comes within 20 ms is read on the calling thread, so the returned task is already complete; a
+/// slower one is waited for on the thread pool. Upgrades (the exec websockets) are
 /// not for this handler: <see cref="PebbleClient"/> keeps a <see cref="SocketsHttpHandler"/> for those.
 /// </summary>
 internal sealed class UnixHttpHandler(string socketPath) : HttpMessageHandler
 {
     // Bodies up to this size go out in the same write as the head.
     private const int SmallBody = 64 * 1024;
+
+    // Pebble answers most requests within a millisecond. An answer that takes longer than this (a
+    // change or notice long poll, a busy daemon) is waited for on the thread pool instead, so that an
+    // unawaited call does not hold its caller for the whole wait.
+    private const int QuickAnswerMilliseconds = 20;
 
     private readonly Stack<Connection> _idle = new();
     private bool _disposed;
@@ -30,8 +36,7 @@ internal sealed class UnixHttpHandler(string socketPath) : HttpMessageHandler
     /// <summary>Whether this platform has what the handler calls: glibc on Linux x64 or arm64.</summary>
     public static bool IsSupported => Supported.Value;
 
-    // Everything below finishes on the calling thread (the socket blocks), so the task returned is
-    // already complete; async only carries the request content's own serializer.
+    // Up to a slow answer, everything below runs on the calling thread (the socket blocks).
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -209,7 +214,13 @@ internal sealed class UnixHttpHandler(string socketPath) : HttpMessageHandler
             AnswerStarted = false;
             KeepAlive = false;
             await WriteRequestAsync(head, request.Content, cancellationToken).ConfigureAwait(false);
-            return ReadResponse(request.Method == HttpMethod.Head, cancellationToken);
+            var isHead = request.Method == HttpMethod.Head;
+            if (_start < _end || Stream.WaitForInput(QuickAnswerMilliseconds))
+            {
+                return ReadResponse(isHead, cancellationToken);
+            }
+
+            return await Task.Run(() => ReadResponse(isHead, cancellationToken), CancellationToken.None).ConfigureAwait(false);
         }
 
         // The content's serializer is asynchronous (HttpContent.CopyTo needs a synchronous one, which not

@@ -1,6 +1,6 @@
 // PebbleConnectionTests: the client over a real unix socket — a missing or refusing socket, a server
-// that hangs up (at once, when idle, before an answer), chunked bodies both ways, keep-alive and
-// Connection: close, and an exec websocket.
+// that hangs up (at once, when idle, before an answer) or answers late, chunked bodies both ways,
+// keep-alive and Connection: close, and an exec websocket.
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using MlObs.Ops.Pebble;
@@ -125,6 +125,26 @@ public sealed class PebbleConnectionTests
         Assert.Equal("b1", info.BootId);
         Assert.Equal(["/v1/system-info", "/v1/system-info", "/v1/system-info"], targets);
         Assert.Equal(2, server.Connections);
+    }
+
+    [Fact]
+    public async Task Requests_SlowAnswer_DoNotHoldTheCaller()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new UnixHttpServer(async (request, stream) =>
+        {
+            await release.Task;
+            await UnixHttpServer.WriteJsonAsync(stream, 200, Envelopes.Sync("""{"boot-id":"b1","version":"v1.19.0"}"""));
+            return true;
+        });
+        using var client = new PebbleClient(server.SocketPath);
+
+        var call = client.GetSystemInfoAsync();
+        var returnedBeforeTheAnswer = !call.IsCompleted;
+        release.SetResult();
+
+        Assert.True(returnedBeforeTheAnswer);
+        Assert.Equal("b1", (await call).BootId);
     }
 
     [Fact]

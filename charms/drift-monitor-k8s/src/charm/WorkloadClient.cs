@@ -42,10 +42,11 @@ public sealed class WorkloadClient(Uri baseAddress, string? token) : IWorkloadAp
     /// <inheritdoc />
     public async Task<string?> NotReadyReasonAsync(CancellationToken ct)
     {
-        using var quick = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        quick.CancelAfter(QuickLimit);
         if (!AcceptsConnections(QuickLimit))
             return ct.IsCancellationRequested ? throw new OperationCanceledException(ct) : $"not reachable on port {baseAddress.Port} yet";
+        // Only now: the first timer starts the runtime's timer thread.
+        using var quick = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        quick.CancelAfter(QuickLimit);
         try
         {
             using HttpResponseMessage response = await Http.GetAsync("/readyz", quick.Token).ConfigureAwait(false);
@@ -62,12 +63,15 @@ public sealed class WorkloadClient(Uri baseAddress, string? token) : IWorkloadAp
     // Whether anything listens on the workload's port. A refused connection is the usual answer while the
     // service starts; learning it from HttpClient costs an exception rethrown through a dozen async frames,
     // and in a Native AOT binary the first stack trace loads the method-name metadata (milliseconds per hook).
-    // A blocking connect, bounded by SO_SNDTIMEO (which Linux applies to connect): a non-blocking or
-    // asynchronous one would start the socket engine's epoll thread, and the thread pool, for this one answer.
+    // A blocking connect, bounded by SO_SNDTIMEO (which Linux applies to connect), through libc where it
+    // can (LoopbackProbe): System.Net.Sockets would start its epoll thread, and an asynchronous connect the
+    // thread pool too, for this one answer.
     private bool AcceptsConnections(TimeSpan limit)
     {
         if (!IPAddress.TryParse(baseAddress.Host, out IPAddress? address))
             return true;
+        if (LoopbackProbe.TryConnect(address, baseAddress.Port, limit) is { } accepted)
+            return accepted;
         using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { SendTimeout = (int)limit.TotalMilliseconds };
         try
         {
