@@ -64,26 +64,14 @@ public static class ChildProcess
     /// <param name="cancellationToken">Cancels the run (and kills the program).</param>
     /// <returns>Its exit code and output.</returns>
     /// <exception cref="TimeoutException">It ran longer than <paramref name="timeout"/>.</exception>
-    public static Task<ProcessResult> RunAsync(
+    public static async Task<ProcessResult> RunAsync(
         string fileName,
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string> environment,
         string workingDirectory,
         string? stdin = null,
         TimeSpan? timeout = null,
-        CancellationToken cancellationToken = default) =>
-        RunAsync(fileName, arguments, environment, workingDirectory, stdin, timeout, start: null, cancellationToken);
-
-    /// <summary>As the public overload, with <paramref name="start"/> starting the process instead of <see cref="Process.Start(ProcessStartInfo)"/> (the emulator starts a charm inside its mount namespace).</summary>
-    internal static async Task<ProcessResult> RunAsync(
-        string fileName,
-        IEnumerable<string> arguments,
-        IReadOnlyDictionary<string, string> environment,
-        string workingDirectory,
-        string? stdin,
-        TimeSpan? timeout,
-        Func<ProcessStartInfo, Process?>? start,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken = default)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -109,7 +97,7 @@ public static class ChildProcess
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout ?? TimeSpan.FromMinutes(2));
-        using var process = (start ?? Process.Start)(startInfo)
+        using var process = Process.Start(startInfo)
             ?? throw new InvalidOperationException($"could not start {fileName}");
         try
         {

@@ -247,11 +247,12 @@ public static class CharmRunner
                 environment[name] = value;
             }
 
-            var started = Stopwatch.GetTimestamp();
+            var (fileName, arguments) = mount?.Wrap(handler, charmDir) ?? (handler, []);
+            var clock = Stopwatch.StartNew();
             ProcessResult process;
             try
             {
-                process = await ChildProcess.RunAsync(handler, [], environment, charmDir, stdin: null, options.Timeout, mount is null ? null : mount.Start, cancellationToken)
+                process = await ChildProcess.RunAsync(fileName, arguments, environment, charmDir, stdin: null, options.Timeout, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (Win32Exception e)
@@ -264,13 +265,7 @@ public static class CharmRunner
                 throw new CharmRunException($"{HookEnvironment.DispatchPath(options.Event)} did not finish within {options.Timeout.TotalSeconds:0} s and was killed");
             }
 
-            var finished = Stopwatch.GetTimestamp();
-            if (mount is not null)
-            {
-                // The fork itself, not the emulator's hand-over to the namespace's thread before it.
-                started = mount.LastStartTimestamp;
-            }
-
+            clock.Stop();
             var state = process.ExitCode == 0 ? agent.Commit() : agent.Abandon();
             state = state with { Containers = containers.Capture() };
             return new CharmRunResult
@@ -280,14 +275,17 @@ public static class CharmRunner
                 ExitCode = process.ExitCode,
                 Stdout = process.Stdout,
                 Stderr = process.Stderr,
-                DispatchSeconds = Stopwatch.GetElapsedTime(started, finished).TotalSeconds,
+                DispatchSeconds = clock.Elapsed.TotalSeconds,
                 ExecHistory = containers.ExecHistory,
                 Warnings = warnings,
             };
         }
         finally
         {
-            mount?.Dispose();
+            if (mount is not null)
+            {
+                await mount.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
