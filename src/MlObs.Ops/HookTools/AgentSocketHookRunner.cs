@@ -33,7 +33,7 @@ internal sealed class AgentSocketHookRunner(AgentSocketSettings settings, IHookC
     : IHookCommandRunner, IDisposable
 {
     private readonly Lock _lock = new();
-    private AgentSocketStream? _stream;
+    private UnixSocketStream? _stream;
     private JujucRpcClient? _client;
 
     /// <summary>Why calls now run as processes; null while the socket is in use.</summary>
@@ -110,11 +110,11 @@ internal sealed class AgentSocketHookRunner(AgentSocketSettings settings, IHookC
 
     private bool TryConnect(CancellationToken cancellationToken)
     {
-        AgentSocketStream? stream;
+        UnixSocketStream? stream;
         string? problem;
         try
         {
-            (stream, problem) = AgentSocketStream.TryConnect(settings.SocketAddress);
+            (stream, problem) = UnixSocketStream.TryConnect(settings.SocketAddress);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

@@ -116,7 +116,7 @@ public sealed partial class PebbleClient
         try
         {
             var uri = new Uri($"ws://localhost/v1/tasks/{Uri.EscapeDataString(taskId)}/websocket/{name}");
-            await socket.ConnectAsync(uri, _invoker, linked.Token);
+            await socket.ConnectAsync(uri, _upgradeInvoker.Value, linked.Token);
             return socket;
         }
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

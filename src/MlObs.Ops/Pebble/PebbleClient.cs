@@ -27,6 +27,7 @@ public sealed partial class PebbleClient : IDisposable
     private static readonly TimeSpan PollDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly HttpMessageInvoker _invoker;
+    private readonly Lazy<HttpMessageInvoker> _upgradeInvoker;
     private readonly TimeProvider _time;
 
     /// <summary>Creates a client for the Pebble socket at <paramref name="socketPath"/>.</summary>
@@ -45,9 +46,21 @@ public sealed partial class PebbleClient : IDisposable
         SocketPath = socketPath;
         Timeout = timeout ?? DefaultTimeout;
         _time = timeProvider ?? TimeProvider.System;
-        _invoker = handler is null
-            ? new HttpMessageInvoker(CreateSocketHandler(socketPath), disposeHandler: true)
-            : new HttpMessageInvoker(handler, disposeHandler: false);
+        // Requests go through UnixHttpHandler on the calling thread where libc allows; the exec
+        // websockets need a handler that upgrades connections, so SocketsHttpHandler comes in for
+        // them only, when the first exec starts.
+        if (handler is not null)
+        {
+            _invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+            _upgradeInvoker = new Lazy<HttpMessageInvoker>(_invoker);
+        }
+        else
+        {
+            _upgradeInvoker = new Lazy<HttpMessageInvoker>(() => new HttpMessageInvoker(CreateSocketHandler(socketPath), disposeHandler: true));
+            _invoker = UnixHttpHandler.IsSupported
+                ? new HttpMessageInvoker(new UnixHttpHandler(socketPath), disposeHandler: true)
+                : _upgradeInvoker.Value;
+        }
     }
 
     /// <summary>The default limit of each HTTP request: 5 seconds, as ops.</summary>
@@ -77,7 +90,14 @@ public sealed partial class PebbleClient : IDisposable
         new(SocketPathFor(containerName), null, timeout, timeProvider);
 
     /// <summary>Closes the pooled connections.</summary>
-    public void Dispose() => _invoker.Dispose();
+    public void Dispose()
+    {
+        _invoker.Dispose();
+        if (_upgradeInvoker.IsValueCreated)
+        {
+            _upgradeInvoker.Value.Dispose();
+        }
+    }
 
     private static SocketsHttpHandler CreateSocketHandler(string socketPath) => new()
     {

@@ -1,5 +1,7 @@
-// PebbleConnectionTests: the client over a real unix socket — a missing socket, a server that hangs
-// up, and a server answering with chunked bodies on a kept-alive connection and an exec websocket.
+// PebbleConnectionTests: the client over a real unix socket — a missing or refusing socket, a server
+// that hangs up (at once, when idle, before an answer) or answers late, chunked bodies both ways,
+// keep-alive and Connection: close, and an exec websocket.
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using MlObs.Ops.Pebble;
 
@@ -75,6 +77,128 @@ public sealed class PebbleConnectionTests
     }
 
     [Fact]
+    public async Task Requests_ServerClosedIdleConnection_NextRequestUsesANewOne()
+    {
+        await using var server = new UnixHttpServer(async (request, stream) =>
+        {
+            // Answers and hangs up without saying so, as a server whose idle timeout ran out.
+            await UnixHttpServer.WriteJsonAsync(stream, 200, Envelopes.Sync("""{"boot-id":"b1","version":"v1.19.0"}"""));
+            return false;
+        });
+        using var client = new PebbleClient(server.SocketPath);
+        Assert.Equal("b1", (await client.GetSystemInfoAsync()).BootId);
+        await WaitForAsync(() => server.Closed == 1);
+
+        var info = await client.GetSystemInfoAsync();
+
+        Assert.Equal("b1", info.BootId);
+        Assert.Equal(2, server.Connections);
+    }
+
+    [Fact]
+    public async Task Requests_ReusedConnectionClosedBeforeTheAnswer_AreSentAgainOnANewOne()
+    {
+        var targets = new List<string>();
+        await using var server = new UnixHttpServer(async (request, stream) =>
+        {
+            int count;
+            lock (targets)
+            {
+                targets.Add(request.Target);
+                count = targets.Count;
+            }
+
+            // The second request arrives on the kept-alive connection and is dropped unanswered.
+            if (count == 2)
+            {
+                return false;
+            }
+
+            await UnixHttpServer.WriteJsonAsync(stream, 200, Envelopes.Sync("""{"boot-id":"b1","version":"v1.19.0"}"""));
+            return true;
+        });
+        using var client = new PebbleClient(server.SocketPath);
+        await client.GetSystemInfoAsync();
+
+        var info = await client.GetSystemInfoAsync();
+
+        Assert.Equal("b1", info.BootId);
+        Assert.Equal(["/v1/system-info", "/v1/system-info", "/v1/system-info"], targets);
+        Assert.Equal(2, server.Connections);
+    }
+
+    [Fact]
+    public async Task Requests_SlowAnswer_DoNotHoldTheCaller()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new UnixHttpServer(async (request, stream) =>
+        {
+            await release.Task;
+            await UnixHttpServer.WriteJsonAsync(stream, 200, Envelopes.Sync("""{"boot-id":"b1","version":"v1.19.0"}"""));
+            return true;
+        });
+        using var client = new PebbleClient(server.SocketPath);
+
+        var call = client.GetSystemInfoAsync();
+        var returnedBeforeTheAnswer = !call.IsCompleted;
+        release.SetResult();
+
+        Assert.True(returnedBeforeTheAnswer);
+        Assert.Equal("b1", (await call).BootId);
+    }
+
+    [Fact]
+    public async Task Requests_ConnectionCloseAnswer_NextRequestUsesANewConnection()
+    {
+        await using var server = new UnixHttpServer(async (request, stream) =>
+        {
+            await UnixHttpServer.WriteJsonAsync(stream, 200, Envelopes.Sync("""{"boot-id":"b1","version":"v1.19.0"}"""), close: true);
+            return true;
+        });
+        using var client = new PebbleClient(server.SocketPath);
+
+        await client.GetSystemInfoAsync();
+        await client.GetSystemInfoAsync();
+
+        Assert.Equal(2, server.Connections);
+    }
+
+    [Fact]
+    public async Task PushAsync_NonSeekableSourceOverUnixSocket_SendsAChunkedBody()
+    {
+        ServerRequest? received = null;
+        await using var server = new UnixHttpServer(async (request, stream) =>
+        {
+            received = request;
+            await UnixHttpServer.WriteJsonAsync(stream, 200, Envelopes.Sync("""[{"path":"/data/blob"}]"""));
+            return true;
+        });
+        using var client = new PebbleClient(server.SocketPath);
+        var bytes = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7)).ToArray();
+
+        await client.PushAsync("/data/blob", new OneWayStream(bytes));
+
+        Assert.NotNull(received);
+        Assert.Equal("chunked", received.Headers["transfer-encoding"]);
+        Assert.False(received.Headers.ContainsKey("content-length"));
+        Assert.True(received.Body.AsSpan().IndexOf(bytes) > 0);
+    }
+
+    [Fact]
+    public async Task GetSystemInfoAsync_ServerRefusesConnections_ThrowsConnectionRefused()
+    {
+        // A socket file that nobody listens on: bound, never listening.
+        var path = Path.Combine(Path.GetTempPath(), $"refusing-{Guid.NewGuid():N}.socket");
+        using var bound = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        bound.Bind(new UnixDomainSocketEndPoint(path));
+        using var client = new PebbleClient(path);
+
+        var ex = await Assert.ThrowsAsync<PebbleConnectionException>(() => client.GetSystemInfoAsync());
+
+        Assert.Equal($"Could not connect to Pebble at '{path}': Connection refused", ex.Message);
+    }
+
+    [Fact]
     public async Task ExecAsync_OverUnixSocket_RunsTheWebsocketProtocol()
     {
         var outputSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -122,5 +246,22 @@ public sealed class PebbleConnectionTests
         var result = await client.ExecAsync(["tr", "a-z", "A-Z"], new ExecOptions { Stdin = "shout" });
 
         Assert.Equal(new ExecResult(0, "SHOUT", string.Empty), result);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var waited = 0; !condition(); waited += 10)
+        {
+            Assert.True(waited < 10_000, "the condition did not become true within 10 s");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>A source that can only be read forwards, so its length is unknown.</summary>
+    private sealed class OneWayStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
     }
 }

@@ -1,5 +1,6 @@
 // UnixHttpServer: a minimal HTTP/1.1 server on a unix socket for the tests that go through the
-// client's real SocketsHttpHandler — keep-alive, chunked answers, abrupt closes and websocket upgrades.
+// client's real handlers (UnixHttpHandler, and SocketsHttpHandler for the exec websockets) — keep-alive,
+// chunked answers and bodies, abrupt closes and websocket upgrades.
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
@@ -17,6 +18,7 @@ internal sealed class UnixHttpServer : IAsyncDisposable
     private readonly Task _acceptLoop;
     private readonly Func<ServerRequest, NetworkStream, Task<bool>> _handle;
     private int _connections;
+    private int _closed;
 
     /// <summary>Starts listening; <paramref name="handle"/> writes the answer and returns whether to keep the connection open.</summary>
     public UnixHttpServer(Func<ServerRequest, NetworkStream, Task<bool>> handle)
@@ -33,6 +35,9 @@ internal sealed class UnixHttpServer : IAsyncDisposable
 
     /// <summary>How many connections were accepted.</summary>
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>How many connections the server has closed.</summary>
+    public int Closed => Volatile.Read(ref _closed);
 
     /// <summary>A server that accepts each connection and closes it at once.</summary>
     public static UnixHttpServer ClosingImmediately() => new((_, _) => Task.FromResult(false));
@@ -52,6 +57,14 @@ internal sealed class UnixHttpServer : IAsyncDisposable
         await WriteAsync(stream, $"\r\n{second.Length:x}\r\n");
         await stream.WriteAsync(second);
         await WriteAsync(stream, "\r\n0\r\n\r\n");
+    }
+
+    /// <summary>Writes a JSON answer with a Content-Length, and <c>Connection: close</c> when <paramref name="close"/>.</summary>
+    public static async Task WriteJsonAsync(NetworkStream stream, int status, string json, bool close = false)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        await WriteAsync(stream, $"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n{(close ? "Connection: close\r\n" : "")}\r\n");
+        await stream.WriteAsync(body);
     }
 
     /// <summary>Completes a websocket upgrade and returns the server side.</summary>
@@ -106,6 +119,10 @@ internal sealed class UnixHttpServer : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or SocketException or WebSocketException or OperationCanceledException)
         {
         }
+        finally
+        {
+            Interlocked.Increment(ref _closed);
+        }
     }
 
     private static async Task<ServerRequest?> ReadRequestAsync(NetworkStream stream)
@@ -133,7 +150,41 @@ internal sealed class UnixHttpServer : IAsyncDisposable
             body = new byte[count];
             await stream.ReadExactlyAsync(body);
         }
+        else if (headers.TryGetValue("transfer-encoding", out var encoding) && encoding == "chunked")
+        {
+            body = await ReadChunkedAsync(stream);
+        }
 
         return new ServerRequest(requestLine[0], requestLine[1], headers, body);
+    }
+
+    private static async Task<byte[]> ReadChunkedAsync(NetworkStream stream)
+    {
+        using var body = new MemoryStream();
+        while (true)
+        {
+            var size = Convert.ToInt32(await ReadLineAsync(stream), 16);
+            var chunk = new byte[size];
+            await stream.ReadExactlyAsync(chunk);
+            body.Write(chunk);
+            await ReadLineAsync(stream);
+            if (size == 0)
+            {
+                return body.ToArray();
+            }
+        }
+    }
+
+    private static async Task<string> ReadLineAsync(NetworkStream stream)
+    {
+        var line = new List<byte>();
+        var one = new byte[1];
+        while (line.Count < 2 || line[^2] != '\r' || line[^1] != '\n')
+        {
+            await stream.ReadExactlyAsync(one);
+            line.Add(one[0]);
+        }
+
+        return Encoding.ASCII.GetString(line.ToArray(), 0, line.Count - 2);
     }
 }

@@ -32,18 +32,24 @@ public sealed class WorkloadException(string message) : Exception(message);
 /// <summary><see cref="IWorkloadApi"/> over HTTP.</summary>
 public sealed class WorkloadClient(Uri baseAddress, string? token) : IWorkloadApi, IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) };
+    private static readonly TimeSpan QuickLimit = TimeSpan.FromSeconds(2);
+
+    // Made on first use: a hook whose workload is not listening yet never needs it.
+    private readonly Lazy<HttpClient> _client = new(() => new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(10) });
+
+    private HttpClient Http => _client.Value;
 
     /// <inheritdoc />
     public async Task<string?> NotReadyReasonAsync(CancellationToken ct)
     {
-        using var quick = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        quick.CancelAfter(TimeSpan.FromSeconds(2));
-        if (!await AcceptsConnectionsAsync(quick.Token).ConfigureAwait(false))
+        if (!AcceptsConnections(QuickLimit))
             return ct.IsCancellationRequested ? throw new OperationCanceledException(ct) : $"not reachable on port {baseAddress.Port} yet";
+        // Only now: the first timer starts the runtime's timer thread.
+        using var quick = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        quick.CancelAfter(QuickLimit);
         try
         {
-            using HttpResponseMessage response = await _http.GetAsync("/readyz", quick.Token).ConfigureAwait(false);
+            using HttpResponseMessage response = await Http.GetAsync("/readyz", quick.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
                 return null;
             return await ProblemAsync(response, ct).ConfigureAwait(false);
@@ -57,20 +63,25 @@ public sealed class WorkloadClient(Uri baseAddress, string? token) : IWorkloadAp
     // Whether anything listens on the workload's port. A refused connection is the usual answer while the
     // service starts; learning it from HttpClient costs an exception rethrown through a dozen async frames,
     // and in a Native AOT binary the first stack trace loads the method-name metadata (milliseconds per hook).
-    private async Task<bool> AcceptsConnectionsAsync(CancellationToken ct)
+    // A blocking connect, bounded by SO_SNDTIMEO (which Linux applies to connect), through libc where it
+    // can (LoopbackProbe): System.Net.Sockets would start its epoll thread, and an asynchronous connect the
+    // thread pool too, for this one answer.
+    private bool AcceptsConnections(TimeSpan limit)
     {
         if (!IPAddress.TryParse(baseAddress.Host, out IPAddress? address))
             return true;
-        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        using var connect = new SocketAsyncEventArgs { RemoteEndPoint = new IPEndPoint(address, baseAddress.Port) };
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connect.Completed += (_, _) => done.TrySetResult();
-        if (socket.ConnectAsync(connect))
+        if (LoopbackProbe.TryConnect(address, baseAddress.Port, limit) is { } accepted)
+            return accepted;
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { SendTimeout = (int)limit.TotalMilliseconds };
+        try
         {
-            using (ct.Register(() => Socket.CancelConnectAsync(connect)))
-                await done.Task.ConfigureAwait(false);
+            socket.Connect(new IPEndPoint(address, baseAddress.Port));
+            return true;
         }
-        return connect.SocketError == SocketError.Success;
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />
@@ -89,7 +100,11 @@ public sealed class WorkloadClient(Uri baseAddress, string? token) : IWorkloadAp
         SendAsync(HttpMethod.Post, $"/v1/models/{Uri.EscapeDataString(model)}/reset", ct);
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_client.IsValueCreated)
+            _client.Value.Dispose();
+    }
 
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, CancellationToken ct)
     {
@@ -99,7 +114,7 @@ public sealed class WorkloadClient(Uri baseAddress, string? token) : IWorkloadAp
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+            response = await Http.SendAsync(request, ct).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {

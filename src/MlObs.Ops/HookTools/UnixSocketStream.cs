@@ -1,6 +1,7 @@
-// AgentSocketStream: a blocking unix stream socket to the unit agent, through libc. The charm's
-// hook-tool calls are blocking waits on the calling thread anyway (as PosixSpawnHookRunner's
-// are), and System.Net.Sockets would start an epoll thread and probe sockets for the first call.
+// UnixSocketStream: a blocking unix stream socket through libc, for the unit agent (hook tools in
+// process) and for Pebble (UnixHttpHandler). Both are blocking waits on the calling thread anyway,
+// and System.Net.Sockets would start an epoll thread, probe sockets and the thread pool for the
+// first call.
 using System.Runtime.InteropServices;
 using MlObs.Ops.HookTools.Rpc;
 using static MlObs.Ops.HookTools.LinuxLibc;
@@ -8,20 +9,28 @@ using static MlObs.Ops.HookTools.LinuxLibc;
 namespace MlObs.Ops.HookTools;
 
 /// <summary>A connected unix stream socket; reads wait in <c>poll</c> slices so that a cancelled token ends them.</summary>
-internal sealed unsafe class AgentSocketStream : ConnectionStream
+internal sealed unsafe class UnixSocketStream : ConnectionStream
 {
     private const int PollSliceMilliseconds = 50;
 
     private int _fd;
 
-    private AgentSocketStream(int fd) => _fd = fd;
+    private UnixSocketStream(int fd) => _fd = fd;
 
     /// <summary>Cancels the reads and writes of the call in progress.</summary>
     public CancellationToken CancellationToken { get; set; }
 
     /// <summary>Connects to <paramref name="address"/> (a path, or <c>@name</c> for an abstract socket).</summary>
     /// <returns>The stream, or null and why not.</returns>
-    public static (AgentSocketStream? Stream, string? Problem) TryConnect(string address)
+    public static (UnixSocketStream? Stream, string? Problem) TryConnect(string address)
+    {
+        var (stream, reason) = Connect(address);
+        return stream is null ? (null, $"connect to {address}: {reason}") : (stream, null);
+    }
+
+    /// <summary>Connects to <paramref name="address"/>.</summary>
+    /// <returns>The stream, or null and the C library's reason (<c>Connection refused</c>, <c>No such file or directory</c>, ...).</returns>
+    public static (UnixSocketStream? Stream, string? Reason) Connect(string address)
     {
         var (sockaddr, length, problem) = UnixSocketAddress.Encode(address);
         if (problem is not null)
@@ -49,10 +58,10 @@ internal sealed unsafe class AgentSocketStream : ConnectionStream
         {
             var errno = Marshal.GetLastPInvokeError();
             _ = LinuxLibc.Close(fd);
-            return (null, $"connect to {address}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            return (null, Marshal.GetPInvokeErrorMessage(errno));
         }
 
-        return (new AgentSocketStream(fd), null);
+        return (new UnixSocketStream(fd), null);
     }
 
     public override int Read(Span<byte> buffer)
@@ -107,6 +116,27 @@ internal sealed unsafe class AgentSocketStream : ConnectionStream
                 throw new IOException("write to the agent socket: " + Marshal.GetPInvokeErrorMessage(errno));
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the peer has sent something or hung up while nobody was reading: on an idle keep-alive
+    /// connection either means it cannot carry the next request.
+    /// </summary>
+    public bool HasInputOrHangUp() => WaitForInput(0);
+
+    /// <summary>Waits up to <paramref name="milliseconds"/> for something to read (or a hang-up); false when nothing came.</summary>
+    public bool WaitForInput(int milliseconds)
+    {
+        var poll = new PollFd { Fd = _fd, Events = PollIn };
+        int ready;
+        do
+        {
+            ready = Poll(&poll, 1, milliseconds);
+        }
+        while (ready < 0 && Marshal.GetLastPInvokeError() == EIntr);
+
+        // An error is for the read that follows to report.
+        return ready != 0;
     }
 
     protected override void Dispose(bool disposing)
