@@ -42,6 +42,8 @@ public sealed class KubeflowObservabilityK8sCharm : CharmBase
     private ExporterSettings? _settings;
     private IReadOnlyList<string> _problems = [];
     private AccessReport? _accessReport;
+    private bool _lokiRead;
+    private string? _lokiUrl;
 
     /// <summary>The charm as Juju runs it: access reviews in the cluster, the exporter on localhost.</summary>
     public KubeflowObservabilityK8sCharm(Framework framework)
@@ -137,9 +139,16 @@ public sealed class KubeflowObservabilityK8sCharm : CharmBase
         return _accessReport;
     }
 
-    /// <summary>The push URL of the first Loki unit of the logging relation, or null.</summary>
-    private async Task<string?> LokiUrlAsync(CancellationToken ct) =>
-        (await _logs.GetEndpointsAsync(ct)).Select(e => e.Url).Order(StringComparer.Ordinal).FirstOrDefault();
+    /// <summary>The push URL of the first Loki unit of the logging relation, or null; read once per dispatch (reconcile and status both ask).</summary>
+    private async Task<string?> LokiUrlAsync(CancellationToken ct)
+    {
+        if (!_lokiRead)
+        {
+            _lokiUrl = (await _logs.GetEndpointsAsync(ct)).Select(e => e.Url).Order(StringComparer.Ordinal).FirstOrDefault();
+            _lokiRead = true;
+        }
+        return _lokiUrl;
+    }
 
     private async Task ReconcileAsync(HookEvent e, CancellationToken ct)
     {
