@@ -104,6 +104,16 @@ public static class JujuCBinary
     /// <exception cref="InvalidOperationException">The publish failed; the message holds its output.</exception>
     public static async Task<string> PublishAsync(string repoRoot, string outputDir, CancellationToken cancellationToken = default)
     {
+        // Two processes publishing into one directory (two `mlobs charm run` at once) would run ILC over the same
+        // files; the second waits for the first and takes what it published.
+        var asked = DateTime.UtcNow;
+        var binary = Path.Combine(outputDir, FileName);
+        using var publishLock = await LockAsync(ArtifactsPathFor(outputDir) + ".lock", cancellationToken).ConfigureAwait(false);
+        if (File.Exists(binary) && File.GetLastWriteTimeUtc(binary) >= asked)
+        {
+            return binary;
+        }
+
         var project = Path.Combine(repoRoot, "tools", "MlObs.JujuC", "MlObs.JujuC.csproj");
         string[] arguments =
         [
@@ -115,7 +125,6 @@ public static class JujuCBinary
         var result = await ChildProcess.RunAsync(
             ChildProcess.Dotnet, arguments, ChildProcess.EnvironmentForDotnet(), repoRoot,
             timeout: TimeSpan.FromMinutes(10), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var binary = Path.Combine(outputDir, FileName);
         if (result.ExitCode != 0 || !File.Exists(binary))
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
@@ -123,6 +132,23 @@ public static class JujuCBinary
         }
 
         return binary;
+    }
+
+    // An exclusive lock on a file, across processes (.NET takes flock for FileShare.None on Unix), polled until held.
+    private static async Task<FileStream> LockAsync(string path, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>
