@@ -20,7 +20,7 @@ public sealed class HookToolServer : IAsyncDisposable
     private readonly Socket _listener;
     private readonly string? _ownedDirectory;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<Task, byte> _connections = new();
+    private readonly ConcurrentDictionary<Task, Socket> _connections = new();
     private readonly Task _acceptLoop;
 
     private HookToolServer(
@@ -100,6 +100,20 @@ public sealed class HookToolServer : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
         await _acceptLoop.ConfigureAwait(false);
+
+        // A connection's thread blocks in recv(2); shutting its socket down wakes it with an end of stream.
+        foreach (var socket in _connections.Values)
+        {
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Already closed by the client or by its thread.
+            }
+        }
+
         await Task.WhenAll(_connections.Keys).ConfigureAwait(false);
         _stopping.Dispose();
         if (_ownedDirectory is not null)
@@ -131,23 +145,56 @@ public sealed class HookToolServer : IAsyncDisposable
                 continue;
             }
 
-            var connection = ServeAsync(client, cancellationToken);
-            _connections.TryAdd(connection, 0);
-            _ = connection.ContinueWith(
-                finished => _connections.TryRemove(finished, out _),
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _connections.TryAdd(finished.Task, client);
+            Serve(client, finished, cancellationToken);
         }
     }
 
     // One connection: net/rpc calls one after another until the client hangs up. mlobs-jujuc makes
     // one call (two when the tool wants stdin); a charm's in-process client makes all of a hook's.
+    // Juju's agent answers each on a goroutine of its own within about 0.1 ms; here each connection
+    // gets a thread of its own with blocking reads and writes, so a call is answered without waiting
+    // for the socket engine and the thread pool to pass it along.
+    private void Serve(Socket client, TaskCompletionSource finished, CancellationToken cancellationToken)
+    {
+        var thread = new Thread(() =>
+        {
+            Exception? failure = null;
+            try
+            {
+                // Every read and write of the blocking stream completes at once, so this runs on this
+                // thread to the end unless the handler itself goes asynchronous.
+                ServeAsync(client, cancellationToken).GetAwaiter().GetResult();
+            }
+#pragma warning disable CA1031 // Handed to DisposeAsync, which throws it, as the awaited task did before.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                failure = e;
+            }
+
+            _connections.TryRemove(finished.Task, out _);
+            if (failure is null)
+            {
+                finished.SetResult();
+            }
+            else
+            {
+                finished.SetException(failure);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "hook-tool connection",
+        };
+        thread.Start();
+    }
+
     private async Task ServeAsync(Socket client, CancellationToken cancellationToken)
     {
-        await Task.Yield();
         using var socket = client;
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await using var stream = new BlockingSocketStream(socket);
         var connection = new JujucRpcServerConnection(stream);
         try
         {

@@ -100,7 +100,7 @@ public static class CharmHost
         {
             var meta = CharmMeta.Load(context.CharmDir);
             var store = await StateStore.LoadAsync(commands, cancellationToken).ConfigureAwait(false);
-            var model = new Model(context, meta, commands, options.TimeProvider, options.PebbleSocketPath);
+            var model = new Model(context, meta, commands, options.TimeProvider, options.PebbleSocketPath, store);
             using var closeContainers = new CloseOnDispose(model.CloseContainers);
             var framework = new Framework(model, store, loggerFactory, options.Observer);
             _ = createCharm(framework);

@@ -20,12 +20,15 @@ public sealed class Model
     private readonly Dictionary<string, Container> _containers = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly Func<string, string> _pebbleSocketPath;
+    private readonly StateStore? _store;
     private CharmConfig? _config;
     private bool? _leader;
     private DateTimeOffset _leaderCheckedAt;
 
-    internal Model(JujuContext context, CharmMeta meta, HookCommands commands, TimeProvider time, Func<string, string>? pebbleSocketPath = null)
+    internal Model(
+        JujuContext context, CharmMeta meta, HookCommands commands, TimeProvider time, Func<string, string>? pebbleSocketPath = null, StateStore? store = null)
     {
+        _store = store;
         Context = context;
         Meta = meta;
         Commands = commands;
@@ -254,7 +257,8 @@ public sealed class Model
         RequireDeclared(name, Meta.Containers.Keys, "container");
         if (!_containers.TryGetValue(name, out var container))
         {
-            container = new Container(name, new PebbleClient(_pebbleSocketPath(name), timeProvider: _time));
+            container = new Container(
+                name, new PebbleClient(_pebbleSocketPath(name), timeProvider: _time), _store is null ? null : new PebbleMemory(_store, name));
             _containers[name] = container;
         }
 

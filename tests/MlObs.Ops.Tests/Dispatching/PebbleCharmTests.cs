@@ -153,4 +153,110 @@ public sealed class PebbleCharmTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, code);
         Assert.Contains(_harness.Logs, l => l.Message.Contains("'sidecar' is not a container of probe-k8s", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task EnsureLayer_SameLayerSamePebbleBoot_NextDispatchDoesNotReadThePlan()
+    {
+        var replanned = new List<bool>();
+        void Setup(ProbeCharm c) => c.On.ConfigChanged.Observe(async (e, ct) =>
+        {
+            var container = c.Model.Unit.GetContainer("workload");
+            Assert.True(await container.CanConnectAsync(ct));
+            replanned.Add(await container.EnsureLayerAsync("drift", WorkloadLayer, ct));
+        });
+
+        await _harness.DispatchAsync("hooks/config-changed", Setup);
+        var before = _pebble.Requests.Count;
+        await _harness.DispatchAsync("hooks/config-changed", Setup);
+
+        Assert.Equal([true, false], replanned);
+        Assert.Equal(["GET /v1/system-info"], _pebble.Requests.Skip(before).Select(r => $"{r.Method} {r.Path}"));
+    }
+
+    [Fact]
+    public async Task EnsureLayer_PebbleRestarted_ReadsThePlanAndAddsTheLayerAgain()
+    {
+        void Setup(ProbeCharm c) => c.On.ConfigChanged.Observe((e, ct) => c.Model.Unit.GetContainer("workload").EnsureLayerAsync("drift", WorkloadLayer, ct));
+        await _harness.DispatchAsync("hooks/config-changed", Setup);
+
+        // A restarted Pebble has a new boot id and an empty plan.
+        await using var restarted = await FakePebbleServer.StartAsync();
+        _harness.PebbleSocketPath = _ => restarted.SocketPath;
+        var code = await _harness.DispatchAsync("hooks/config-changed", Setup);
+
+        Assert.Equal(0, code);
+        Assert.NotEqual(_pebble.BootId, restarted.BootId);
+        Assert.Contains(restarted.Requests, r => r.Method == "GET" && r.Path == "/v1/plan");
+        Assert.Equal(WorkloadLayer.Services["drift"].Command, restarted.Plan.Services["drift"].Command);
+    }
+
+    [Fact]
+    public async Task EnsureLayer_AnotherLayer_ReadsThePlanAndReplans()
+    {
+        var layer = WorkloadLayer;
+        var replanned = new List<bool>();
+        void Setup(ProbeCharm c) => c.On.ConfigChanged.Observe(async (e, ct) =>
+            replanned.Add(await c.Model.Unit.GetContainer("workload").EnsureLayerAsync("drift", layer, ct)));
+        await _harness.DispatchAsync("hooks/config-changed", Setup);
+
+        var drift = WorkloadLayer.Services["drift"];
+        layer = WorkloadLayer with { Services = new Dictionary<string, Service> { ["drift"] = drift with { Command = drift.Command + " --verbose" } } };
+        await _harness.DispatchAsync("hooks/config-changed", Setup);
+
+        Assert.Equal([true, true], replanned);
+        Assert.EndsWith("--verbose", _pebble.Plan.Services["drift"].Command, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EnsurePushed_SameContentAndOptions_WritesOncePerPebbleBoot()
+    {
+        var content = "port: 8080\n";
+        var options = new PushOptions { MakeDirs = true, Permissions = "600" };
+        var pushed = new List<bool>();
+        void Setup(ProbeCharm c) => c.On.ConfigChanged.Observe(async (e, ct) =>
+            pushed.Add(await c.Model.Unit.GetContainer("workload").EnsurePushedAsync("/etc/drift/config.yaml", content, options, ct)));
+
+        await _harness.DispatchAsync("hooks/config-changed", Setup);
+        await _harness.DispatchAsync("hooks/config-changed", Setup);
+        content = "port: 9090\n";
+        await _harness.DispatchAsync("hooks/config-changed", Setup);
+        options = options with { Permissions = "644" };
+        await _harness.DispatchAsync("hooks/config-changed", Setup);
+        await _harness.DispatchAsync("hooks/config-changed", Setup);
+
+        Assert.Equal([true, false, true, true, false], pushed);
+        Assert.Equal(3, _pebble.Requests.Count(r => r.Method == "POST" && r.Path == "/v1/files"));
+        Assert.Equal("port: 9090\n", File.ReadAllText(Path.Combine(_pebble.Root, "etc", "drift", "config.yaml")));
+    }
+
+    [Fact]
+    public async Task EnsurePushed_UnreadableRecordInUnitState_PushesAndRewritesIt()
+    {
+        _harness.UnitState["mlobs.pebble.workload"] = "{not json";
+        var pushed = new List<bool>();
+        void Setup(ProbeCharm c) => c.On.ConfigChanged.Observe(async (e, ct) =>
+            pushed.Add(await c.Model.Unit.GetContainer("workload").EnsurePushedAsync("/etc/drift/config.yaml", "port: 8080\n", new PushOptions { MakeDirs = true }, ct)));
+
+        var code = await _harness.DispatchAsync("hooks/config-changed", Setup);
+        Assert.True(code == 0, string.Join("\n", _harness.Logs.Select(l => l.Message)));
+        await _harness.DispatchAsync("hooks/config-changed", Setup);
+
+        Assert.Equal([true, false], pushed);
+        Assert.Contains(_pebble.BootId, _harness.UnitState["mlobs.pebble.workload"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EnsurePushed_HookFails_NothingRemembered()
+    {
+        var pushed = new List<bool>();
+        await _harness.DispatchAsync("hooks/config-changed", c => c.On.ConfigChanged.Observe(async (e, ct) =>
+        {
+            pushed.Add(await c.Model.Unit.GetContainer("workload").EnsurePushedAsync("/etc/drift/config.yaml", "port: 8080\n", new PushOptions { MakeDirs = true }, ct));
+            throw new InvalidOperationException("the handler fails after the push");
+        }));
+        await _harness.DispatchAsync("hooks/config-changed", c => c.On.ConfigChanged.Observe(async (e, ct) =>
+            pushed.Add(await c.Model.Unit.GetContainer("workload").EnsurePushedAsync("/etc/drift/config.yaml", "port: 8080\n", new PushOptions { MakeDirs = true }, ct))));
+
+        Assert.Equal([true, true], pushed);
+    }
 }

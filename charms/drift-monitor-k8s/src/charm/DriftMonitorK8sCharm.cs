@@ -52,6 +52,8 @@ public sealed class DriftMonitorK8sCharm : CharmBase
     private CharmSettings? _settings;
     private IReadOnlyList<string> _problems = [];
     private string? _tokenProblem;
+    // Whether the container's Pebble answered, once asked in this dispatch (null: not asked yet).
+    private bool? _canConnect;
 
     /// <summary>The charm as Juju runs it: the workload is reached on localhost.</summary>
     public DriftMonitorK8sCharm(Framework framework)
@@ -144,7 +146,8 @@ public sealed class DriftMonitorK8sCharm : CharmBase
             return;
         }
         Container container = Model.Unit.GetContainer(ContainerName);
-        if (!await container.CanConnectAsync(ct))
+        _canConnect = await container.CanConnectAsync(ct);
+        if (!_canConnect.Value)
         {
             Log.NoPebble(Logger, e.Name);
             return;
@@ -153,9 +156,9 @@ public sealed class DriftMonitorK8sCharm : CharmBase
         if (_tokenProblem is not null)
             return;
         string workloadConfig = settings.RenderWorkloadConfig();
-        await container.PushAsync(ConfigPath, workloadConfig, new PushOptions { MakeDirs = true, Permissions = "644" }, ct);
+        await container.EnsurePushedAsync(ConfigPath, workloadConfig, new PushOptions { MakeDirs = true, Permissions = "644" }, ct);
         if (token is not null)
-            await container.PushAsync(TokenPath, token, new PushOptions { MakeDirs = true, Permissions = "600" }, ct);
+            await container.EnsurePushedAsync(TokenPath, token, new PushOptions { MakeDirs = true, Permissions = "600" }, ct);
         // A change detector, not a secret: xxHash needs no OpenSSL, which SHA-256 would load into every dispatch.
         string revision = Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(workloadConfig + "\0" + token)))[..16];
         if (await container.EnsureLayerAsync(ServiceName, BuildLayer(settings, token is not null, revision), ct))
@@ -383,7 +386,9 @@ public sealed class DriftMonitorK8sCharm : CharmBase
             e.AddStatus(new BlockedStatus($"invalid config: {_problems[0]}{more}"));
             return;
         }
-        if (!await Model.Unit.GetContainer(ContainerName).CanConnectAsync(ct))
+        // Reconcile asked Pebble moments ago in this dispatch when it ran; a second system-info would tell nothing new.
+        _canConnect ??= await Model.Unit.GetContainer(ContainerName).CanConnectAsync(ct);
+        if (!_canConnect.Value)
         {
             e.AddStatus(new WaitingStatus("waiting for the drift-monitor container (Pebble)"));
             return;
