@@ -4,7 +4,6 @@
 // anyway) costs neither.
 using System.IO.Hashing;
 using System.Text;
-using System.Text.Json.Serialization;
 using MlObs.Ops;
 
 namespace MlObs.Cos;
@@ -25,7 +24,7 @@ internal sealed class PublishedDigests
         _charm = charm;
         _state = new RelationKeyedState<string>(
             charm.Framework.GetStoredState(
-                "mlobs-cos-published-" + name, PublishedDigestsJsonContext.Default.DictionaryStringString, () => new Dictionary<string, string>(StringComparer.Ordinal)),
+                "mlobs-cos-published-" + name, StateJson.ReadStringMap, StateJson.WriteStringMap, () => new Dictionary<string, string>(StringComparer.Ordinal)),
             string.Equals);
     }
 
@@ -77,7 +76,7 @@ internal sealed class InputDigest
     {
         if (File.Exists(path))
         {
-            return AddBytes(File.ReadAllBytes(path), 1);
+            return AddFile(path);
         }
 
         if (!Directory.Exists(path))
@@ -90,15 +89,35 @@ internal sealed class InputDigest
         foreach (var file in files)
         {
             Add(Path.GetRelativePath(path, file));
-            AddBytes(File.ReadAllBytes(file), 1);
+            AddFile(file);
         }
 
         return this;
     }
 
+    // As AddBytes(File.ReadAllBytes(path), 1), through a pooled buffer when the file fits in it: dashboards and rule
+    // files are read in every dispatch, and a fresh array for each is memory the GC clears and the kernel faults in.
+    private InputDigest AddFile(string path)
+    {
+        const int Pooled = 32768;
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        if (file.Length >= Pooled)
+        {
+            return AddBytes(File.ReadAllBytes(path), 1);
+        }
+
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Pooled);
+        try
+        {
+            var read = file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            return read < buffer.Length ? AddBytes(buffer.AsSpan(0, read), 1) : AddBytes(File.ReadAllBytes(path), 1);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>The digest as 32 lowercase hex digits.</summary>
     public string Hex() => Convert.ToHexStringLower(_hash.GetCurrentHash());
 }
-
-[JsonSerializable(typeof(Dictionary<string, string>))]
-internal sealed partial class PublishedDigestsJsonContext : JsonSerializerContext;

@@ -3,7 +3,6 @@
 // the relation events that can change it and kept in stored state, so that collect-status, which runs
 // in every hook, reports it without a relation-list and a relation-get per relation.
 using System.Globalization;
-using System.Text.Json.Serialization;
 using MlObs.Ops;
 
 namespace MlObs.Cos;
@@ -24,7 +23,7 @@ internal sealed class RemoteFeedbackStore
     {
         _state = new RelationKeyedState<RemoteFeedback>(
             charm.Framework.GetStoredState(
-                "mlobs-cos-feedback-" + name, RemoteFeedbackJsonContext.Default.DictionaryStringRemoteFeedback, () => new Dictionary<string, RemoteFeedback>(StringComparer.Ordinal)),
+                "mlobs-cos-feedback-" + name, StateJson.ReadFeedback, StateJson.WriteFeedback, () => new Dictionary<string, RemoteFeedback>(StringComparer.Ordinal)),
             Same);
     }
 
@@ -97,6 +96,3 @@ internal sealed class RelationKeyedState<T>(StoredState<Dictionary<string, T>> s
 
     private static string Key(int relationId) => relationId.ToString(CultureInfo.InvariantCulture);
 }
-
-[JsonSerializable(typeof(Dictionary<string, RemoteFeedback>))]
-internal sealed partial class RemoteFeedbackJsonContext : JsonSerializerContext;

@@ -4,7 +4,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using MlObs.Cos.Compression;
 using MlObs.Ops;
@@ -54,7 +53,7 @@ public sealed class GrafanaDashboardProvider
         _options = options ?? new GrafanaDashboardOptions();
         _logger = charm.Framework.LoggerFactory.CreateLogger("MlObs.Cos.GrafanaDashboardProvider");
         _state = charm.Framework.GetStoredState(
-            "mlobs-cos-grafana-dashboard-" + _options.Endpoint, GrafanaDashboardJsonContext.Default.GrafanaDashboardState, () => new GrafanaDashboardState());
+            "mlobs-cos-grafana-dashboard-" + _options.Endpoint, StateJson.ReadDashboardState, StateJson.WriteDashboardState, () => new GrafanaDashboardState());
         _published = new PublishedDigests(charm, "grafana-dashboard-" + _options.Endpoint);
 
         var relation = charm.On.Relation(_options.Endpoint);
@@ -439,6 +438,3 @@ internal sealed record GrafanaDashboardState
 /// <param name="SeenEvent">The raw value.</param>
 /// <param name="Errors">The errors; cleared when new templates are published.</param>
 internal sealed record RelationFeedback(string SeenEvent, List<GrafanaDashboardError> Errors);
-
-[JsonSerializable(typeof(GrafanaDashboardState))]
-internal sealed partial class GrafanaDashboardJsonContext : JsonSerializerContext;

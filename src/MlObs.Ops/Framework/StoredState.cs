@@ -1,6 +1,5 @@
 // StoredState: a typed value that survives between dispatches, saved when it changes.
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 
 namespace MlObs.Ops;
 
@@ -13,14 +12,14 @@ namespace MlObs.Ops;
 public sealed class StoredState<T>
     where T : class
 {
-    private readonly JsonTypeInfo<T> _typeInfo;
+    private readonly Func<T, string> _write;
     private readonly StateStore _store;
     private T _value;
 
-    internal StoredState(string name, JsonTypeInfo<T> typeInfo, StateStore store, Func<T> defaultValue)
+    internal StoredState(string name, Func<string, T?> read, Func<T, string> write, StateStore store, Func<T> defaultValue)
     {
         Name = name;
-        _typeInfo = typeInfo;
+        _write = write;
         _store = store;
         var json = store.Get(Key);
         if (json is null)
@@ -31,9 +30,9 @@ public sealed class StoredState<T>
         {
             try
             {
-                _value = JsonSerializer.Deserialize(json, typeInfo) ?? defaultValue();
+                _value = read(json) ?? defaultValue();
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or FormatException)
             {
                 throw new InvalidOperationException($"Stored state '{name}' does not fit {typeof(T).Name} any more: {ex.Message}. Migrate it or rename the state.", ex);
             }
@@ -51,7 +50,7 @@ public sealed class StoredState<T>
         {
             ArgumentNullException.ThrowIfNull(value);
             _value = value;
-            _store.Set(Key, JsonSerializer.Serialize(value, _typeInfo));
+            _store.Set(Key, _write(value));
         }
     }
 

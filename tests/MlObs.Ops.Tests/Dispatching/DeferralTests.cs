@@ -181,6 +181,45 @@ public sealed class DeferralTests : IDisposable
     }
 
     [Fact]
+    public async Task StoredState_OwnTextForm_SurvivesToNextDispatchAsWritten()
+    {
+        var seen = new List<int>();
+        void Setup(ProbeCharm c)
+        {
+            var counter = c.Framework.GetStoredState(
+                "counter",
+                text => new Counter(int.Parse(text, System.Globalization.CultureInfo.InvariantCulture)),
+                value => value.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                () => new Counter(0));
+            c.On.UpdateStatus.Observe(_ =>
+            {
+                seen.Add(counter.Value.Count);
+                counter.Value = counter.Value with { Count = counter.Value.Count + 1 };
+            });
+        }
+
+        await _harness.DispatchAsync("hooks/update-status", Setup);
+        await _harness.DispatchAsync("hooks/update-status", Setup);
+
+        Assert.Equal([0, 1], seen);
+        Assert.Equal("2", _harness.UnitState["mlobs.stored.counter"]);
+    }
+
+    [Fact]
+    public async Task StoredState_OwnTextFormDoesNotFit_FailsNamingTheState()
+    {
+        _harness.UnitState["mlobs.stored.counter"] = "many";
+        var code = await _harness.DispatchAsync("hooks/update-status", c => c.Framework.GetStoredState(
+            "counter",
+            text => new Counter(int.Parse(text, System.Globalization.CultureInfo.InvariantCulture)),
+            value => value.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            () => new Counter(0)));
+
+        Assert.Equal(1, code);
+        Assert.Contains(_harness.Logs, l => l.Message.Contains("Stored state 'counter' does not fit Counter", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task StoredState_DuplicateName_Throws()
     {
         var code = await _harness.DispatchAsync("hooks/install", c =>

@@ -158,8 +158,10 @@ internal sealed record CharmSettings
         return y.ToString();
     }
 
+    // JsonEncodedText escapes as the serializer would, without building the serializer's metadata for string (a
+    // reflection pass in every dispatch).
     /// <summary>A YAML double-quoted scalar (JSON string syntax is valid YAML).</summary>
-    private static string Quote(string text) => JsonSerializer.Serialize(text, CharmJsonContext.Default.String);
+    private static string Quote(string text) => "\"" + JsonEncodedText.Encode(text).Value + "\"";
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
