@@ -324,15 +324,26 @@ public sealed record JujuContext
 
     private static Version ParseJujuVersion(string text)
     {
-        // Juju versions look like 3.6.8, 3.6-beta2 or 3.6.8.1; keep the numeric prefix.
-        var numeric = new string(text.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').ToArray()).TrimEnd('.');
-        var parts = numeric.Split('.', StringSplitOptions.RemoveEmptyEntries);
+        // Juju versions look like 3.6.8, 3.6-beta2 or 3.6.8.1; keep the numeric prefix. A plain loop, not LINQ: this
+        // runs in every dispatch, and generic LINQ over chars makes a Native AOT process resolve methods at run time.
+        var end = 0;
+        while (end < text.Length && (char.IsAsciiDigit(text[end]) || text[end] == '.'))
+        {
+            end++;
+        }
+
+        var parts = text[..end].Split('.', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length == 0)
         {
             throw new JujuContextException($"JUJU_VERSION '{text}' is not a Juju version.");
         }
 
-        var numbers = parts.Take(4).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        var numbers = new int[Math.Min(parts.Length, 4)];
+        for (var i = 0; i < numbers.Length; i++)
+        {
+            numbers[i] = int.Parse(parts[i], CultureInfo.InvariantCulture);
+        }
+
         return numbers.Length switch
         {
             1 => new Version(numbers[0], 0, 0),
