@@ -64,14 +64,30 @@ public static class ChildProcess
     /// <param name="cancellationToken">Cancels the run (and kills the program).</param>
     /// <returns>Its exit code and output.</returns>
     /// <exception cref="TimeoutException">It ran longer than <paramref name="timeout"/>.</exception>
-    public static async Task<ProcessResult> RunAsync(
+    public static Task<ProcessResult> RunAsync(
         string fileName,
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string> environment,
         string workingDirectory,
         string? stdin = null,
         TimeSpan? timeout = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        RunAsync(fileName, arguments, environment, workingDirectory, stdin, timeout, start: null, cancellationToken);
+
+    /// <summary>
+    /// As the public overload, with <paramref name="start"/> starting the process instead of
+    /// <see cref="Process.Start(ProcessStartInfo)"/> (the emulator starts a charm from a thread in its
+    /// own mount namespace).
+    /// </summary>
+    internal static async Task<ProcessResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string> environment,
+        string workingDirectory,
+        string? stdin,
+        TimeSpan? timeout,
+        Func<ProcessStartInfo, Process?>? start,
+        CancellationToken cancellationToken)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -97,7 +113,7 @@ public static class ChildProcess
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout ?? TimeSpan.FromMinutes(2));
-        using var process = Process.Start(startInfo)
+        using var process = (start ?? Process.Start)(startInfo)
             ?? throw new InvalidOperationException($"could not start {fileName}");
         try
         {

@@ -1,36 +1,47 @@
 // CharmContainersMount: makes the fake Pebble sockets appear at /charm/containers/<name>/pebble.socket,
-// where ops (Python) and MlObs.Ops expect them, for the hook process only. A private mount namespace
-// is held open by a sleeping `unshare` process; the run's charm root is bind-mounted on /charm in it,
-// and dispatch is started inside it through `nsenter`. The real /charm is never mounted over.
+// where ops (Python) and MlObs.Ops expect them, for the hook process only. A thread of the emulator
+// leaves the process's mount namespace for a private one of its own (unshare(CLONE_FS | CLONE_NEWNS)),
+// bind-mounts the run's charm root on /charm there, and starts dispatch: a child inherits the mount
+// namespace of the thread that forks it. The real /charm is never mounted over, and dispatch is one
+// fork and exec, as the unit agent makes it (no nsenter in between).
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 
 namespace MlObs.Ops.Testing.Emulator;
 
-/// <summary>A private mount namespace in which <c>/charm</c> is a directory of this run.</summary>
-internal sealed class CharmContainersMount : IAsyncDisposable
+/// <summary>A thread in a private mount namespace in which <c>/charm</c> is a directory of this run; it starts the hook's processes.</summary>
+internal sealed partial class CharmContainersMount : IDisposable
 {
     /// <summary>Where Juju puts the charm container's shared directory (ops-contract §4.1).</summary>
     public const string CharmRoot = "/charm";
 
-    private readonly Process _holder;
-    private readonly string _nsenter;
+    private const int CloneFs = 0x200;
+    private const int CloneNewNs = 0x20000;
+    private const ulong MsBind = 0x1000;
+    private const ulong MsRec = 0x4000;
+    private const ulong MsPrivate = 0x40000;
 
-    private CharmContainersMount(Process holder, string nsenter)
+    private readonly BlockingCollection<Action> _work = [];
+    private readonly Thread _thread;
+    private bool _disposed;
+
+    private CharmContainersMount(string runCharmRoot, TaskCompletionSource<string?> ready)
     {
-        _holder = holder;
-        _nsenter = nsenter;
-        NamespacePath = $"/proc/{holder.Id}/ns/mnt";
+        _thread = new Thread(() => Serve(runCharmRoot, ready)) { IsBackground = true, Name = "mlobs charm namespace" };
+        _thread.Start();
     }
 
-    /// <summary>The namespace file <c>nsenter --mount=</c> enters.</summary>
-    public string NamespacePath { get; }
+    /// <summary>The Linux thread id of the namespace's thread (<c>/proc/self/task/&lt;id&gt;</c>), for checks that it is gone.</summary>
+    public int ThreadId { get; private set; }
 
     /// <summary>
-    /// Creates the namespace and bind-mounts <paramref name="runCharmRoot"/> on <c>/charm</c> in it.
-    /// Needs root and util-linux's <c>unshare</c> and <c>nsenter</c>; returns null with the reason otherwise.
+    /// Makes the namespace and bind-mounts <paramref name="runCharmRoot"/> on <c>/charm</c> in it.
+    /// Needs Linux and root (CAP_SYS_ADMIN); returns null with the reason otherwise.
     /// </summary>
     /// <param name="runCharmRoot">The directory that holds <c>containers/&lt;name&gt;/pebble.socket</c>.</param>
-    /// <param name="cancellationToken">Cancels the setup.</param>
+    /// <param name="cancellationToken">Cancels the wait for the namespace.</param>
     /// <returns>The mount, or null and why it could not be made.</returns>
     public static async Task<(CharmContainersMount? Mount, string? WhyNot)> TryCreateAsync(string runCharmRoot, CancellationToken cancellationToken)
     {
@@ -42,13 +53,6 @@ internal sealed class CharmContainersMount : IAsyncDisposable
         if (!IsRoot())
         {
             return (null, "a private mount namespace needs root (run the emulator as root)");
-        }
-
-        var unshare = FindOnPath("unshare");
-        var nsenter = FindOnPath("nsenter");
-        if (unshare is null || nsenter is null)
-        {
-            return (null, "util-linux's unshare and nsenter are needed on PATH");
         }
 
         // The bind mount needs a mount point. An empty /charm is created when there is none; nothing
@@ -65,121 +69,125 @@ internal sealed class CharmContainersMount : IAsyncDisposable
             }
         }
 
-        var start = new ProcessStartInfo(unshare) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in new[] { "--mount", "--propagation", "private", "--", "sleep", "infinity" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var holder = Process.Start(start);
-        if (holder is null)
-        {
-            return (null, "could not start unshare");
-        }
-
-        var mount = new CharmContainersMount(holder, nsenter);
+        var ready = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var mount = new CharmContainersMount(runCharmRoot, ready);
         try
         {
-            var whyNot = await mount.BindAsync(runCharmRoot, cancellationToken).ConfigureAwait(false);
+            var whyNot = await ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (whyNot is not null)
             {
-                await mount.DisposeAsync().ConfigureAwait(false);
+                mount.Dispose();
                 return (null, whyNot);
             }
         }
         catch
         {
-            await mount.DisposeAsync().ConfigureAwait(false);
+            mount.Dispose();
             throw;
         }
 
         return (mount, null);
     }
 
-    /// <summary>The program and arguments that run <paramref name="program"/> inside the namespace, in <paramref name="workingDirectory"/>.</summary>
-    /// <param name="program">The program to run.</param>
-    /// <param name="workingDirectory">Its working directory (entering a mount namespace resets it to <c>/</c>).</param>
-    /// <returns><c>nsenter --mount=… --wd=… -- program</c>.</returns>
-    public (string FileName, IReadOnlyList<string> Arguments) Wrap(string program, string workingDirectory) =>
-        (_nsenter, [$"--mount={NamespacePath}", $"--wd={workingDirectory}", "--", program]);
-
-    /// <summary>Ends the namespace (its mount goes with it).</summary>
-    /// <returns>A task that completes when the holder has exited.</returns>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Starts a process inside the namespace: <see cref="Process.Start(ProcessStartInfo)"/> called on
+    /// the namespace's thread, so the fork inherits its mount namespace. The caller waits for the fork.
+    /// </summary>
+    /// <param name="startInfo">What to start.</param>
+    /// <returns>The started process.</returns>
+    public Process? Start(ProcessStartInfo startInfo)
     {
-        try
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Process? process = null;
+        ExceptionDispatchInfo? error = null;
+        using var done = new ManualResetEventSlim();
+        _work.Add(() =>
         {
-            if (!_holder.HasExited)
+            try
             {
-                _holder.Kill();
-                await _holder.WaitForExitAsync().ConfigureAwait(false);
+                process = Process.Start(startInfo);
             }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
-        _holder.Dispose();
+#pragma warning disable CA1031 // The exception belongs to the caller of Start, which rethrows it.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                error = ExceptionDispatchInfo.Capture(e);
+            }
+            finally
+            {
+                done.Set();
+            }
+        });
+        done.Wait();
+        error?.Throw();
+        return process;
     }
 
-    private async Task<string?> BindAsync(string runCharmRoot, CancellationToken cancellationToken)
+    /// <summary>Ends the thread; the namespace, and the bind mount in it, go with the last process in it.</summary>
+    public void Dispose()
     {
-        // unshare(1) calls unshare(2) and then execs sleep; until it has, /proc/<pid>/ns/mnt is still
-        // the host's namespace, and a mount there would land on the real /charm. Wait for it to differ.
-        var own = ReadNamespace("/proc/self/ns/mnt");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
+        if (_disposed)
         {
-            if (_holder.HasExited)
-            {
-                var error = (await _holder.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false)).Trim();
-                return $"unshare --mount failed: {(error.Length > 0 ? error : "exit code " + _holder.ExitCode)}";
-            }
-
-            var theirs = ReadNamespace(NamespacePath);
-            if (theirs is not null && theirs != own)
-            {
-                break;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                return "unshare did not enter a new mount namespace within 10 s";
-            }
-
-            await Task.Delay(2, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        var result = await ChildProcess.RunAsync(
-            _nsenter,
-            [$"--mount={NamespacePath}", "--", "mount", "--bind", runCharmRoot, CharmRoot],
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin" },
-            "/",
-            timeout: TimeSpan.FromSeconds(30),
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-        return result.ExitCode == 0 ? null : $"mount --bind {runCharmRoot} {CharmRoot} failed: {result.Stderr.Trim()}";
+        _disposed = true;
+        _work.CompleteAdding();
+        _thread.Join();
+        _work.Dispose();
     }
 
-    private static string? ReadNamespace(string path)
+    // The thread's body: its own fs attributes and mount namespace, /charm bound to the run's
+    // directory, then the work items (process starts) until disposal; then the thread exits.
+    private void Serve(string runCharmRoot, TaskCompletionSource<string?> ready)
     {
-        try
+        ThreadId = GetThreadId();
+        var whyNot = EnterPrivateNamespace(runCharmRoot);
+        ready.SetResult(whyNot);
+        if (whyNot is not null)
         {
-            return new FileInfo(path).LinkTarget;
+            return;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        foreach (var work in _work.GetConsumingEnumerable())
         {
-            return null;
+            work();
         }
+    }
+
+    private static string? EnterPrivateNamespace(string runCharmRoot)
+    {
+        // CLONE_FS with it: a thread that shares its root and working directory with the others
+        // cannot change mount namespace; with it, the rest of the emulator stays where it was.
+        if (Unshare(CloneFs | CloneNewNs) != 0)
+        {
+            return "unshare(CLONE_FS | CLONE_NEWNS) failed: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+        }
+
+        // As `unshare --propagation private`: nothing mounted here reaches the host's namespace.
+        if (Mount(null, "/", null, MsRec | MsPrivate, 0) != 0)
+        {
+            return "making / private in the new mount namespace failed: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+        }
+
+        if (Mount(runCharmRoot, CharmRoot, null, MsBind, 0) != 0)
+        {
+            return $"mount --bind {runCharmRoot} {CharmRoot} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
+        }
+
+        return null;
     }
 
     private static bool IsRoot() =>
         File.Exists("/proc/self/status")
         && File.ReadLines("/proc/self/status").Any(l => l.StartsWith("Uid:", StringComparison.Ordinal) && l.Split('\t', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) == "0");
 
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin")
-            .Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists);
+    [LibraryImport("libc", EntryPoint = "unshare", SetLastError = true)]
+    private static partial int Unshare(int flags);
+
+    [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Mount(string? source, string target, string? fileSystemType, ulong flags, nint data);
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    private static partial int GetThreadId();
 }

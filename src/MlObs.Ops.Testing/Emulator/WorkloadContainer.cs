@@ -1,5 +1,5 @@
 // WorkloadContainer: one container of a run. It starts a fake Pebble seeded from a ContainerState
-// (layers, service statuses, mounts, execs, notices, check states) and, after the hook, reads the
+// (boot id, layers, service statuses, mounts, execs, notices, check states) and, after the hook, reads the
 // container back into a ContainerState, as Scenario's output state holds it.
 using MlObs.Ops.Pebble;
 using MlObs.Ops.Testing.Pebble;
@@ -59,6 +59,7 @@ public sealed class WorkloadContainer : IAsyncDisposable
                 SocketPath = socketPath,
                 TimeProvider = timeProvider ?? TimeProvider.System,
                 Mounts = container.Mounts.Values.ToDictionary(m => m.Location, m => m.Source, StringComparer.Ordinal),
+                BootId = container.BootId,
             },
             cancellationToken).ConfigureAwait(false);
         try
@@ -74,7 +75,7 @@ public sealed class WorkloadContainer : IAsyncDisposable
         return new WorkloadContainer(container, server, socketPath);
     }
 
-    /// <summary>The container after the hook: layers, service statuses, notices and check states as Pebble now reports them.</summary>
+    /// <summary>The container after the hook: the boot id served, and layers, service statuses, notices and check states as Pebble now reports them.</summary>
     /// <returns>The output container state; the input one when the charm could not connect.</returns>
     public ContainerState Capture()
     {
@@ -87,6 +88,7 @@ public sealed class WorkloadContainer : IAsyncDisposable
         var checks = Server.CheckStatuses;
         return _before with
         {
+            BootId = Server.BootId,
             Layers = Server.Layers.ToDictionary(l => l.Label, l => l.Layer, StringComparer.Ordinal),
             ServiceStatuses = statuses.ToDictionary(s => s.Key, s => ParseServiceStatus(s.Value), StringComparer.Ordinal),
             Notices = [.. Server.Notices.Select(ToNotice)],

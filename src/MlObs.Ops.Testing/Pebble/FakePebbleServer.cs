@@ -28,6 +28,9 @@ public sealed record FakePebbleServerOptions
     /// host directory. Files below a mount point are read and written in its host directory.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Mounts { get; init; }
+
+    /// <summary>The boot id <c>GET /v1/system-info</c> reports (a container's Pebble keeps its own until the container restarts); a fresh one when <see langword="null"/>.</summary>
+    public string? BootId { get; init; }
 }
 
 /// <summary>
@@ -55,7 +58,7 @@ public sealed class FakePebbleServer : IAsyncDisposable
         _version = options.Version;
         SocketPath = socketPath;
         Root = Directory.CreateDirectory(Path.Combine(tempDir, "root")).FullName;
-        BootId = Guid.NewGuid().ToString();
+        BootId = options.BootId ?? Guid.NewGuid().ToString();
         _state = new PebbleState(Root, options.TimeProvider, CurrentUserId(), options.Mounts);
     }
 
@@ -65,7 +68,7 @@ public sealed class FakePebbleServer : IAsyncDisposable
     /// <summary>The host directory holding the container's filesystem: Pebble path <c>/etc/x</c> is <c>Root/etc/x</c>.</summary>
     public string Root { get; }
 
-    /// <summary>The boot id <c>GET /v1/system-info</c> reports; fixed for the server's life.</summary>
+    /// <summary>The boot id <c>GET /v1/system-info</c> reports: <see cref="FakePebbleServerOptions.BootId"/>, or a fresh one; fixed for the server's life.</summary>
     public string BootId { get; }
 
     /// <summary>Whether the socket is there and served.</summary>

@@ -17,6 +17,14 @@ public sealed record ContainerState
     /// <summary>Whether Pebble answers; when <see langword="false"/> every Pebble call fails to connect.</summary>
     public bool CanConnect { get; init; }
 
+    /// <summary>
+    /// The boot id the container's Pebble reports (<c>GET /v1/system-info</c>); a fresh one when
+    /// <see langword="null"/>. Pebble keeps it until the container restarts, and Juju fires
+    /// <c>&lt;container&gt;-pebble-ready</c> when it changes: a run's output state records the one
+    /// served, so the next run from it sees the same Pebble.
+    /// </summary>
+    public string? BootId { get; init; }
+
     /// <summary>The layers added so far, by label, lowest first.</summary>
     public IReadOnlyDictionary<string, Layer> Layers { get; init; } = new Dictionary<string, Layer>(StringComparer.Ordinal);
 
@@ -47,6 +55,7 @@ public sealed record ContainerState
         other is not null
         && Name == other.Name
         && CanConnect == other.CanConnect
+        && BootId == other.BootId
         && StateEquality.Maps(Layers, other.Layers)
         && StateEquality.Maps(ServiceStatuses, other.ServiceStatuses)
         && StateEquality.Maps(Mounts, other.Mounts)
@@ -57,7 +66,7 @@ public sealed record ContainerState
     /// <summary>A hash consistent with <see cref="Equals(ContainerState?)"/>.</summary>
     /// <returns>The hash code.</returns>
     public override int GetHashCode() =>
-        HashCode.Combine(Name, CanConnect, StateEquality.MapHash(Layers), StateEquality.MapHash(ServiceStatuses), StateEquality.MapHash(Mounts), Execs.Count);
+        HashCode.Combine(Name, CanConnect, BootId, StateEquality.MapHash(Layers), StateEquality.MapHash(ServiceStatuses), StateEquality.MapHash(Mounts), Execs.Count);
 }
 
 /// <summary>A directory on this machine that stands for a path in the container.</summary>

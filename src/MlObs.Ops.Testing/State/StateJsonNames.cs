@@ -31,7 +31,7 @@ internal static class StateJsonNames
     public static readonly string[] Address = ["value", "cidr", "hostname"];
 
     public static readonly string[] Container =
-        ["name", "can_connect", "layers", "service_statuses", "mounts", "execs", "notices", "check_infos"];
+        ["name", "can_connect", "boot_id", "layers", "service_statuses", "mounts", "execs", "notices", "check_infos"];
 
     public static readonly string[] Mount = ["location", "source"];
 

@@ -214,6 +214,14 @@ internal static class StateJsonReader
             container = container with { CanConnect = Bool(canConnect, Child(path, "can_connect")) };
         }
 
+        if (OptStr(element, path, "boot_id") is { } bootId)
+        {
+            container = container with
+            {
+                BootId = bootId.Length > 0 ? bootId : throw new StateFormatException(Child(path, "boot_id"), "expected a boot id, got an empty string (leave the field out for a fresh one)", null),
+            };
+        }
+
         if (Field(element, "layers", out var layers))
         {
             container = container with { Layers = Map(layers, Child(path, "layers"), "an object of layer YAML texts", ReadLayer) };

@@ -135,6 +135,11 @@ internal static class StateJsonWriter
         w.WriteStartObject();
         w.WriteString("name", container.Name);
         w.WriteBoolean("can_connect", container.CanConnect);
+        if (container.BootId is { } bootId)
+        {
+            w.WriteString("boot_id", bootId);
+        }
+
         w.WritePropertyName("layers");
         w.WriteStartObject();
         foreach (var (label, layer) in container.Layers)

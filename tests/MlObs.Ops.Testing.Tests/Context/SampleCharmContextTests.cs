@@ -155,6 +155,30 @@ public sealed class SampleCharmContextTests
     }
 
     [Fact]
+    public void PebbleReady_ChainedRuns_KeepTheContainersBootId()
+    {
+        var ctx = NewContext();
+
+        var after = ctx.Run(ctx.On.PebbleReady(Workload), State);
+        var next = ctx.Run(ctx.On.UpdateStatus(), after);
+
+        var bootId = after.GetContainer("workload")!.BootId;
+        Assert.False(string.IsNullOrEmpty(bootId));
+        Assert.Equal(bootId, next.GetContainer("workload")!.BootId);
+    }
+
+    [Fact]
+    public void Run_BootIdInTheState_IsTheOneServed()
+    {
+        var ctx = NewContext();
+        var state = State with { Containers = [Workload with { BootId = "9e1d-restarted" }] };
+
+        var after = ctx.Run(ctx.On.UpdateStatus(), state);
+
+        Assert.Equal("9e1d-restarted", after.GetContainer("workload")!.BootId);
+    }
+
+    [Fact]
     public void Action_RecordsResultsAndLogs()
     {
         var ctx = NewContext();

@@ -81,6 +81,47 @@ public sealed class WorkloadContainerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_fake_pebble_reports_the_boot_id_of_the_state()
+    {
+        var state = new ContainerState { Name = "workload", CanConnect = true, BootId = "3f1c9a4e-booted-once" };
+        await using var container = await WorkloadContainer.StartAsync(state, Path.Combine(_dir, "pebble.socket"));
+        using var client = new PebbleClient(container.SocketPath);
+
+        var info = await client.GetSystemInfoAsync();
+
+        Assert.Equal("3f1c9a4e-booted-once", info.BootId);
+        Assert.Equal("3f1c9a4e-booted-once", container.Capture().BootId);
+    }
+
+    [Fact]
+    public async Task Capture_records_the_boot_id_served_when_the_state_had_none()
+    {
+        var state = new ContainerState { Name = "workload", CanConnect = true };
+        await using var container = await WorkloadContainer.StartAsync(state, Path.Combine(_dir, "pebble.socket"));
+        using var client = new PebbleClient(container.SocketPath);
+
+        var info = await client.GetSystemInfoAsync();
+
+        Assert.False(string.IsNullOrEmpty(info.BootId));
+        Assert.Equal(info.BootId, container.Capture().BootId);
+    }
+
+    [Fact]
+    public async Task A_container_started_from_the_captured_state_keeps_its_boot_id()
+    {
+        ContainerState after;
+        await using (var first = await WorkloadContainer.StartAsync(new ContainerState { Name = "workload", CanConnect = true }, Path.Combine(_dir, "pebble.socket")))
+        {
+            after = first.Capture();
+        }
+
+        await using var second = await WorkloadContainer.StartAsync(after, Path.Combine(_dir, "pebble.socket"));
+        using var client = new PebbleClient(second.SocketPath);
+
+        Assert.Equal(after.BootId, (await client.GetSystemInfoAsync()).BootId);
+    }
+
+    [Fact]
     public async Task A_container_the_charm_cannot_connect_to_has_no_socket()
     {
         var state = new ContainerState { Name = "workload", CanConnect = false, Layers = new Dictionary<string, Layer> { ["base"] = AppLayer } };

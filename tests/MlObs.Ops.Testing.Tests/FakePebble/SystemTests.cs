@@ -54,6 +54,28 @@ public sealed class SystemTests
         Assert.Equal("1.10.2", reply.Result!["version"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task SystemInfo_BootIdGiven_ReportsIt()
+    {
+        await using var server = await FakePebbleServer.StartAsync(new FakePebbleServerOptions { BootId = "0c8f5e2a-boot" });
+        using var http = new PebbleHttp(server.SocketPath);
+
+        var reply = await http.GetAsync("/v1/system-info");
+
+        Assert.Equal("0c8f5e2a-boot", reply.Result!["boot-id"]!.GetValue<string>());
+        Assert.Equal("0c8f5e2a-boot", server.BootId);
+    }
+
+    [Fact]
+    public async Task SystemInfo_NoBootIdGiven_EachServerHasAFreshOne()
+    {
+        await using var first = await FakePebbleServer.StartAsync();
+        await using var second = await FakePebbleServer.StartAsync();
+
+        Assert.True(Guid.TryParse(first.BootId, out _), first.BootId);
+        Assert.NotEqual(first.BootId, second.BootId);
+    }
+
     [Theory]
     [InlineData("/v1/nothing")]
     [InlineData("/v1/warnings")]

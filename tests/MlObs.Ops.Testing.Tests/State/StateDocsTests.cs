@@ -27,6 +27,7 @@ public sealed partial class StateDocsTests
         Assert.Equal("10.1.0.7", state.GetRelation(1)!.RemoteUnitsData[0]["ingress-address"]);
         Assert.Equal(RelationKind.Peer, state.GetRelation(2)!.Kind);
         var container = state.GetContainer("drift")!;
+        Assert.Equal("5a7d3b7e-2c1f-4f8e-9c61-0d2b8a4e9f13", container.BootId);
         Assert.Equal("/app/drift --port 8080", container.GetPlan().Services["drift"].Command);
         Assert.Equal(["/app/drift", "--version"], Assert.Single(container.Execs).CommandPrefix);
         Assert.Equal("s3cr3t", state.GetSecret("api-token")!.TrackedContent["token"]);

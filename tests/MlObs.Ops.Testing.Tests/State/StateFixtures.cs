@@ -118,6 +118,7 @@ internal static class StateFixtures
             {
                 Name = "drift",
                 CanConnect = true,
+                BootId = "5a7d3b7e-2c1f-4f8e-9c61-0d2b8a4e9f13",
                 Layers = new Dictionary<string, Layer> { ["drift"] = Layer.FromYaml(LayerYaml) },
                 ServiceStatuses = new Dictionary<string, ServiceStatus> { ["drift"] = ServiceStatus.Active },
                 Mounts = new Dictionary<string, MountState> { ["config"] = new("/etc/drift", "/tmp/drift-config") },

@@ -50,6 +50,35 @@ public sealed class StateJsonTests
     }
 
     [Fact]
+    public void Read_ContainerBootId_IsKeptAndWrittenBack()
+    {
+        var text = """{"containers": [{"name": "w", "can_connect": true, "boot_id": "b-1"}]}""";
+
+        var state = StateJson.Read(text);
+
+        Assert.Equal("b-1", state.GetContainer("w")!.BootId);
+        Assert.Contains("\"boot_id\": \"b-1\"", StateJson.Write(state), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_ContainerWithoutBootId_HasNoneAndWritesNone()
+    {
+        var state = StateJson.Read("""{"containers": [{"name": "w"}]}""");
+
+        Assert.Null(state.GetContainer("w")!.BootId);
+        Assert.DoesNotContain("boot_id", StateJson.Write(state), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Equals_ContainersDifferingInBootId_AreNotEqual()
+    {
+        var container = new ContainerState { Name = "w", BootId = "b-1" };
+
+        Assert.NotEqual(container, container with { BootId = "b-2" });
+        Assert.NotEqual(container, container with { BootId = null });
+    }
+
+    [Fact]
     public void Read_EmptyObject_IsTheEmptyState()
     {
         Assert.Equal(UnitState.Empty, StateJson.Read("{}"));
@@ -105,6 +134,8 @@ public sealed class StateJsonTests
     [InlineData("""{"leader": "yes"}""", "leader: expected a boolean, got string")]
     [InlineData("""{"config": {"port": [1]}}""", "config.\"port\": expected a string, number or boolean, got array")]
     [InlineData("""{"containers": [{"can_connect": true}]}""", "containers[0].name: required field is missing")]
+    [InlineData("""{"containers": [{"name": "w", "boot_id": ""}]}""", "containers[0].boot_id: expected a boot id, got an empty string")]
+    [InlineData("""{"containers": [{"name": "w", "boot_id": 7}]}""", "containers[0].boot_id: expected a string, got number")]
     [InlineData("""{"containers": [{"name": "w", "service_statuses": {"s": "running"}}]}""", "containers[0].service_statuses.\"s\": expected one of active|inactive|error|backoff, got \"running\"")]
     [InlineData("""{"containers": [{"name": "w", "execs": [{"return_code": 1}]}]}""", "containers[0].execs[0].command_prefix: required field is missing")]
     [InlineData("""{"containers": [{"name": "w", "layers": {"base": {"services": {}}}}]}""", "containers[0].layers.\"base\": expected a string of layer YAML, got object")]

@@ -95,6 +95,20 @@ public sealed class EmulatorRunTests(SampleCharmPublish publish) : IDisposable
     }
 
     [Fact]
+    public async Task ChainedRuns_ThroughOutJson_KeepTheContainersBootId()
+    {
+        var charm = publish.CreateCharmDir(_root);
+        var state = UnitState.Empty with { Leader = true, Containers = [new ContainerState { Name = "workload", CanConnect = true }] };
+
+        var first = await RunAsync(charm, state, new EventSpec(EventKind.Install));
+        var second = await RunAsync(charm, StateJson.Read(CharmRunOutput.Write(first)), new EventSpec(EventKind.UpdateStatus));
+
+        var bootId = first.State.GetContainer("workload")!.BootId;
+        Assert.True(Guid.TryParse(bootId, out _), $"boot id {bootId}");
+        Assert.Equal(bootId, second.State.GetContainer("workload")!.BootId);
+    }
+
+    [Fact]
     public async Task SampleCharm_ThatThrows_CommitsNothing()
     {
         var charm = publish.CreateCharmDir(_root);
