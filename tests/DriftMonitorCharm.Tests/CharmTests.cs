@@ -83,6 +83,28 @@ public sealed class CharmTests : IDisposable
         Assert.DoesNotContain(new PortState(PortProtocol.Tcp, 8080), changed.OpenedPorts);
     }
 
+    [Fact]
+    public void ConfigChanged_NothingChangedOnTheSamePebble_WritesNothingToTheContainer_UntilPebbleRestarts()
+    {
+        var ctx = Context(_workload);
+        UnitState first = ctx.Run(ctx.On.ConfigChanged(), State(Container(_configDir)));
+        string bootId = first.GetContainer(DriftMonitorK8sCharm.ContainerName)!.BootId!;
+
+        // The unit remembers what it pushed on this Pebble boot: with the same config nothing is pushed again, so a
+        // file removed behind the charm's back stays removed...
+        File.Delete(Path.Combine(_configDir, "config.yaml"));
+        UnitState second = ctx.Run(ctx.On.ConfigChanged(), first);
+        Assert.False(File.Exists(Path.Combine(_configDir, "config.yaml")));
+        Assert.Equal(bootId, second.GetContainer(DriftMonitorK8sCharm.ContainerName)!.BootId);
+        Assert.Equal(ServiceOf(first).Command, ServiceOf(second).Command);
+
+        // ...until Pebble restarts (a new boot id, as Juju announces with pebble-ready): then everything is applied again.
+        ContainerState restarted = Container(_configDir) with { BootId = "a-restarted-pebble" };
+        UnitState third = ctx.Run(ctx.On.PebbleReady(restarted), second with { Containers = [restarted] });
+        Assert.Equal(10_000, MonitorConfigLoader.Parse(WorkloadConfig).Defaults.Window.Records);
+        Assert.Equal(ServiceOf(first).Command, ServiceOf(third).Command);
+    }
+
     [Theory]
     [InlineData("window-kind", "hopping", "window-kind 'hopping' is not sliding or tumbling")]
     [InlineData("drift-share", 1.5, "drift-share 1.5 is not in (0, 1]")]
