@@ -45,8 +45,12 @@ internal sealed class UnixHttpHandler(string socketPath) : HttpMessageHandler
         var uri = request.RequestUri ?? throw new InvalidOperationException("the request has no URI");
         var head = RequestHead(request, uri);
 
-        // A kept-alive connection Pebble closed meanwhile fails before any answer arrives; such a
-        // request went nowhere, so it is sent once more on a new connection when its body can be.
+        // A kept-alive connection Pebble closed meanwhile fails before any answer arrives. A connection
+        // found closed before the request is written is never used (TakeConnection polls it); one that
+        // closes between that check and the answer may or may not have delivered the request, so only
+        // a request that may be repeated (GET, HEAD: reads) is sent once more on a new connection, as
+        // Go's and .NET's clients do. A POST (push, add-layer, replan, exec) fails instead: Pebble may
+        // have acted on it, and running it twice is worse than a failed hook that Juju retries.
         var (connection, reused) = TakeConnection();
         try
         {
@@ -56,7 +60,7 @@ internal sealed class UnixHttpHandler(string socketPath) : HttpMessageHandler
             {
                 response = await connection.SendAsync(head, request, cancellationToken).ConfigureAwait(false);
             }
-            catch (IOException) when (reused && !connection.AnswerStarted && CanResend(request.Content))
+            catch (IOException) when (reused && !connection.AnswerStarted && CanResend(request))
             {
                 connection.Dispose();
                 connection = NewConnection();
@@ -105,7 +109,8 @@ internal sealed class UnixHttpHandler(string socketPath) : HttpMessageHandler
         base.Dispose(disposing);
     }
 
-    private static bool CanResend(HttpContent? content) => content is null or ByteArrayContent;
+    private static bool CanResend(HttpRequestMessage request) =>
+        (request.Method == HttpMethod.Get || request.Method == HttpMethod.Head) && request.Content is null or ByteArrayContent;
 
     private static byte[] RequestHead(HttpRequestMessage request, Uri uri)
     {

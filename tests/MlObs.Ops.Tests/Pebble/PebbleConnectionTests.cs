@@ -128,6 +128,36 @@ public sealed class PebbleConnectionTests
     }
 
     [Fact]
+    public async Task Post_ReusedConnectionClosedBeforeTheAnswer_FailsWithoutBeingSentAgain()
+    {
+        var targets = new List<string>();
+        await using var server = new UnixHttpServer(async (request, stream) =>
+        {
+            int count;
+            lock (targets)
+            {
+                targets.Add($"{request.Method} {request.Target}");
+                count = targets.Count;
+            }
+
+            // The POST arrives on the kept-alive connection; Pebble may have acted on it before the connection dropped.
+            if (count == 2)
+            {
+                return false;
+            }
+
+            await UnixHttpServer.WriteJsonAsync(stream, 200, Envelopes.Sync("""{"boot-id":"b1","version":"v1.19.0"}"""));
+            return true;
+        });
+        using var client = new PebbleClient(server.SocketPath);
+        await client.GetSystemInfoAsync();
+
+        await Assert.ThrowsAsync<PebbleConnectionException>(() => client.ReplanAsync());
+
+        Assert.Equal(["GET /v1/system-info", "POST /v1/services"], targets);
+    }
+
+    [Fact]
     public async Task Requests_SlowAnswer_DoNotHoldTheCaller()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
