@@ -80,28 +80,18 @@ public sealed class Container
     public async Task<bool> EnsureLayerAsync(string label, Layer layer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        var item = "layer:" + label;
-        var digest = PebbleMemory.Digest(layer.ToYaml());
-        var bootId = _memory is null ? null : await BootIdAsync(cancellationToken).ConfigureAwait(false);
-        if (bootId is not null && _memory!.Holds(bootId, item, digest))
+        return await ApplyOnceAsync("layer:" + label, layer.ToYaml(), async () =>
         {
-            return false;
-        }
+            var plan = await Pebble.GetPlanAsync(cancellationToken).ConfigureAwait(false);
+            if (plan.Includes(layer))
+            {
+                return false;
+            }
 
-        var plan = await Pebble.GetPlanAsync(cancellationToken).ConfigureAwait(false);
-        var changed = !plan.Includes(layer);
-        if (changed)
-        {
             await Pebble.AddLayerAsync(label, layer, combine: true, cancellationToken).ConfigureAwait(false);
             await Pebble.ReplanAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-
-        if (bootId is not null)
-        {
-            _memory!.Record(bootId, item, digest);
-        }
-
-        return changed;
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Services and their states.</summary>
@@ -142,22 +132,13 @@ public sealed class Container
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(content);
-        var item = "file:" + path;
-        var digest = PebbleMemory.Digest(string.Join(
-            "\0", content, options?.MakeDirs ?? false, options?.Permissions, options?.User, options?.UserId, options?.Group, options?.GroupId));
-        var bootId = _memory is null ? null : await BootIdAsync(cancellationToken).ConfigureAwait(false);
-        if (bootId is not null && _memory!.Holds(bootId, item, digest))
+        var inputs = string.Join(
+            "\0", content, options?.MakeDirs ?? false, options?.Permissions, options?.User, options?.UserId, options?.Group, options?.GroupId);
+        return await ApplyOnceAsync("file:" + path, inputs, async () =>
         {
-            return false;
-        }
-
-        await Pebble.PushAsync(path, content, options, cancellationToken).ConfigureAwait(false);
-        if (bootId is not null)
-        {
-            _memory!.Record(bootId, item, digest);
-        }
-
-        return true;
+            await Pebble.PushAsync(path, content, options, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a text file from the container.</summary>
@@ -177,6 +158,27 @@ public sealed class Container
     /// <summary>The container name.</summary>
     /// <returns>The name.</returns>
     public override string ToString() => Name;
+
+    // Runs apply unless the unit's memory says item was applied from the same inputs on the Pebble running now, and
+    // remembers it after apply succeeds. Without a memory (no unit state), apply always runs. False when skipped.
+    private async Task<bool> ApplyOnceAsync(string item, string inputs, Func<Task<bool>> apply, CancellationToken cancellationToken)
+    {
+        if (_memory is null)
+        {
+            return await apply().ConfigureAwait(false);
+        }
+
+        var digest = PebbleMemory.Digest(inputs);
+        var bootId = await BootIdAsync(cancellationToken).ConfigureAwait(false);
+        if (_memory.Holds(bootId, item, digest))
+        {
+            return false;
+        }
+
+        var changed = await apply().ConfigureAwait(false);
+        _memory.Record(bootId, item, digest);
+        return changed;
+    }
 
     // The boot id of the Pebble answering now: the one system-info gave earlier in this dispatch, else asked.
     private async Task<string> BootIdAsync(CancellationToken cancellationToken) =>

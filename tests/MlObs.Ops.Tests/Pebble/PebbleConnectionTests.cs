@@ -98,32 +98,15 @@ public sealed class PebbleConnectionTests
     [Fact]
     public async Task Requests_ReusedConnectionClosedBeforeTheAnswer_AreSentAgainOnANewOne()
     {
-        var targets = new List<string>();
-        await using var server = new UnixHttpServer(async (request, stream) =>
-        {
-            int count;
-            lock (targets)
-            {
-                targets.Add(request.Target);
-                count = targets.Count;
-            }
-
-            // The second request arrives on the kept-alive connection and is dropped unanswered.
-            if (count == 2)
-            {
-                return false;
-            }
-
-            await UnixHttpServer.WriteJsonAsync(stream, 200, Envelopes.Sync("""{"boot-id":"b1","version":"v1.19.0"}"""));
-            return true;
-        });
+        var requests = new List<string>();
+        await using var server = DroppingTheSecondRequest(requests);
         using var client = new PebbleClient(server.SocketPath);
         await client.GetSystemInfoAsync();
 
         var info = await client.GetSystemInfoAsync();
 
         Assert.Equal("b1", info.BootId);
-        Assert.Equal(["/v1/system-info", "/v1/system-info", "/v1/system-info"], targets);
+        Assert.Equal(["GET /v1/system-info", "GET /v1/system-info", "GET /v1/system-info"], requests);
         Assert.Equal(2, server.Connections);
     }
 
@@ -131,24 +114,7 @@ public sealed class PebbleConnectionTests
     public async Task Post_ReusedConnectionClosedBeforeTheAnswer_FailsWithoutBeingSentAgain()
     {
         var targets = new List<string>();
-        await using var server = new UnixHttpServer(async (request, stream) =>
-        {
-            int count;
-            lock (targets)
-            {
-                targets.Add($"{request.Method} {request.Target}");
-                count = targets.Count;
-            }
-
-            // The POST arrives on the kept-alive connection; Pebble may have acted on it before the connection dropped.
-            if (count == 2)
-            {
-                return false;
-            }
-
-            await UnixHttpServer.WriteJsonAsync(stream, 200, Envelopes.Sync("""{"boot-id":"b1","version":"v1.19.0"}"""));
-            return true;
-        });
+        await using var server = DroppingTheSecondRequest(targets);
         using var client = new PebbleClient(server.SocketPath);
         await client.GetSystemInfoAsync();
 
@@ -294,4 +260,24 @@ public sealed class PebbleConnectionTests
 
         public override long Length => throw new NotSupportedException();
     }
+
+    // Answers every request with system-info, except the second, which arrives on the kept-alive connection and is
+    // dropped unanswered (the server closes the connection). Records "METHOD target" of each request.
+    private static UnixHttpServer DroppingTheSecondRequest(List<string> requests) => new(async (request, stream) =>
+    {
+        int count;
+        lock (requests)
+        {
+            requests.Add($"{request.Method} {request.Target}");
+            count = requests.Count;
+        }
+
+        if (count == 2)
+        {
+            return false;
+        }
+
+        await UnixHttpServer.WriteJsonAsync(stream, 200, Envelopes.Sync("""{"boot-id":"b1","version":"v1.19.0"}"""));
+        return true;
+    });
 }
