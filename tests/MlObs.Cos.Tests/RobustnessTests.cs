@@ -111,6 +111,46 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public void Provider_JobsWithoutOrWithRepeatedNames_WarnOncePerProblem()
+    {
+        using var dir = Golden.CharmDir(withRules: false);
+        JsonObject Job(string? name)
+        {
+            var job = new JsonObject { ["static_configs"] = new JsonArray(new JsonObject { ["targets"] = new JsonArray("*:8080") }) };
+            if (name is not null)
+            {
+                job["job_name"] = name;
+            }
+
+            return job;
+        }
+
+        var jobs = new[] { Job("api"), Job(null), Job("api"), Job("api"), Job("worker"), Job(null) };
+        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, jobs), dir.Path, new ContextOptions { ApplicationName = "myapp", UnitNumber = 1 });
+        var relation = PrometheusGoldenTests.PrometheusRelation();
+
+        ctx.Run(ctx.On.RelationJoined(relation), PrometheusGoldenTests.State(relation));
+
+        var warnings = ctx.JujuLog.Where(l => l.Level == "WARNING").Select(l => l.Message).ToList();
+        Assert.Single(warnings, m => m.Contains("a scrape job has no job_name", StringComparison.Ordinal));
+        Assert.Single(warnings, m => m.Contains("job_name 'api' is used by several jobs", StringComparison.Ordinal));
+        Assert.DoesNotContain(warnings, m => m.Contains("'worker'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Provider_NamedDistinctJobs_WarnNothing()
+    {
+        using var dir = Golden.CharmDir(withRules: false);
+        var jobs = new[] { new ScrapeJob("api").ToJson(), new ScrapeJob("worker").ToJson() };
+        var ctx = new Context<MetricsCharm>(f => new MetricsCharm(f, jobs), dir.Path, new ContextOptions { ApplicationName = "myapp", UnitNumber = 1 });
+        var relation = PrometheusGoldenTests.PrometheusRelation();
+
+        ctx.Run(ctx.On.RelationJoined(relation), PrometheusGoldenTests.State(relation));
+
+        Assert.DoesNotContain(ctx.JujuLog, l => l.Level == "WARNING" && l.Message.Contains("job_name", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Provider_NoJobs_PublishesTheDefaultJob()
     {
         using var dir = Golden.CharmDir(withRules: false);

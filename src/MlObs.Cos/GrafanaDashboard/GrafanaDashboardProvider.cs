@@ -204,7 +204,11 @@ public sealed class GrafanaDashboardProvider
     // Everything BuildTemplates reads: the dashboard files, the topology, the options and the programmatic dashboards.
     private string InputsDigest()
     {
-        var digest = new InputDigest().Add("grafana-dashboard/1").Add(_charm.Meta.Name).Add(Topology().ToJsonString())
+        // The topology's four strings, not Topology().ToJsonString(): building JSON nodes from strings
+        // starts System.Text.Json's converters (reflection metadata) in a hook that publishes nothing.
+        var model = _charm.Model;
+        var digest = new InputDigest().Add("grafana-dashboard/2").Add(_charm.Meta.Name)
+            .Add(model.Name).Add(model.Uuid).Add(model.App.Name).Add(model.Unit.Name)
             .Add(_options.InjectDropdowns ? "dropdowns" : "no dropdowns").AddPath(DashboardsDirectory, recursive: true);
         foreach (var (key, template) in _programmatic)
         {

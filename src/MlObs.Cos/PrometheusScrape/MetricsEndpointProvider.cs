@@ -402,15 +402,25 @@ public sealed class MetricsEndpointProvider
 
     private void WarnAboutJobs()
     {
-        var names = _jobs.Select(j => j["job_name"] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null).ToList();
-        if (names.Any(n => n is null))
+        // Loops, not LINQ: this runs in every hook, and LINQ's generic virtual calls start Native AOT's type loader.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        var unnamed = false;
+        foreach (var job in _jobs)
         {
-            CosLog.Warning(_logger, $"{_options.RelationName}: a scrape job has no job_name; Prometheus will name it with a hash that changes with every change of the job (give each job a fixed job_name)");
+            if (job["job_name"] is not JsonValue v || !v.TryGetValue<string>(out var name) || name.Length == 0)
+            {
+                unnamed = true;
+            }
+            else if (!seen.Add(name) && reported.Add(name))
+            {
+                CosLog.Warning(_logger, $"{_options.RelationName}: job_name '{name}' is used by several jobs; Prometheus will rename them with hashes");
+            }
         }
 
-        foreach (var duplicate in names.Where(n => n is not null).GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        if (unnamed)
         {
-            CosLog.Warning(_logger, $"{_options.RelationName}: job_name '{duplicate.Key}' is used by several jobs; Prometheus will rename them with hashes");
+            CosLog.Warning(_logger, $"{_options.RelationName}: a scrape job has no job_name; Prometheus will name it with a hash that changes with every change of the job (give each job a fixed job_name)");
         }
     }
 

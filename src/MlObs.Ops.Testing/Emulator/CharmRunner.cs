@@ -341,11 +341,14 @@ public static class CharmRunner
             }
         }
 
-        // One round trip through the socket warms the server's read, decode and write path.
+        // Round trips through the socket warm the server's read, decode and write paths: the probe a
+        // charm's client sends first (answered with an RPC error, a path of its own) and a call.
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
         socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(server.SocketPath));
         using var stream = new System.Net.Sockets.NetworkStream(socket);
-        _ = new JujucRpcClient(stream).Call(new JujucRequest("warm-up", Path.GetFullPath(options.CharmDir), "is-leader", ["--format=json"], null));
+        var client = new JujucRpcClient(stream);
+        client.Probe("warm-up");
+        _ = client.Call(new JujucRequest("warm-up", Path.GetFullPath(options.CharmDir), "is-leader", ["--format=json"], null));
     }
 
     // The fake Pebble is Kestrel in this process: its first requests JIT-compile the server's

@@ -70,7 +70,8 @@ public sealed class CharmConfig : IReadOnlyDictionary<string, JsonElement>
 
         foreach (var (name, option) in options)
         {
-            if (option.Default is { } fallback && fallback.ValueKind != JsonValueKind.Null && !checkedValues.ContainsKey(name))
+            // The default is built only for an option config-get left out.
+            if (option.HasDefault && !checkedValues.ContainsKey(name) && option.Default is { } fallback && fallback.ValueKind != JsonValueKind.Null)
             {
                 checkedValues[name] = Normalise(option, fallback, "its declared default is");
             }

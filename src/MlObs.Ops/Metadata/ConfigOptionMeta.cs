@@ -4,12 +4,82 @@ using System.Text.Json;
 namespace MlObs.Ops.Metadata;
 
 /// <summary>A config option as the charm declares it.</summary>
-/// <param name="Name">The option name, as used with <c>juju config</c>.</param>
-/// <param name="Type">The declared type.</param>
-/// <param name="Default">The default, already checked against <paramref name="Type"/>, or <see langword="null"/> when the option has none.</param>
-/// <param name="Description">The description, if any.</param>
-public sealed record ConfigOptionMeta(string Name, ConfigOptionType Type, JsonElement? Default, string? Description)
+public sealed record ConfigOptionMeta
 {
+    // The parser checks a default when it reads the file but builds its JsonElement only when asked:
+    // a dispatch reads the defaults only of options config-get left out, and building every one cost
+    // each hook a JSON document per option.
+    private Func<JsonElement?>? _makeDefault;
+    private JsonElement? _default;
+
+    /// <summary>A config option as the charm declares it.</summary>
+    /// <param name="Name">The option name, as used with <c>juju config</c>.</param>
+    /// <param name="Type">The declared type.</param>
+    /// <param name="Default">The default, already checked against <paramref name="Type"/>, or <see langword="null"/> when the option has none.</param>
+    /// <param name="Description">The description, if any.</param>
+    public ConfigOptionMeta(string Name, ConfigOptionType Type, JsonElement? Default, string? Description)
+    {
+        this.Name = Name;
+        this.Type = Type;
+        _default = Default;
+        this.Description = Description;
+    }
+
+    /// <summary>An option whose default, already checked, is built on first read.</summary>
+    internal ConfigOptionMeta(string name, ConfigOptionType type, Func<JsonElement?>? makeDefault, string? description)
+    {
+        Name = name;
+        Type = type;
+        _makeDefault = makeDefault;
+        Description = description;
+    }
+
+    /// <summary>The option name, as used with <c>juju config</c>.</summary>
+    public string Name { get; init; }
+
+    /// <summary>The declared type.</summary>
+    public ConfigOptionType Type { get; init; }
+
+    /// <summary>The default, already checked against <see cref="Type"/>, or <see langword="null"/> when the option has none.</summary>
+    public JsonElement? Default
+    {
+        get
+        {
+            if (_makeDefault is { } make)
+            {
+                _default = make();
+                _makeDefault = null;
+            }
+
+            return _default;
+        }
+
+        init
+        {
+            _default = value;
+            _makeDefault = null;
+        }
+    }
+
+    /// <summary>The description, if any.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Whether the option has a default, without building it.</summary>
+    internal bool HasDefault => _makeDefault is not null || _default is not null;
+
+    /// <summary>The option's fields, in declaration order.</summary>
+    /// <param name="Name">The option name.</param>
+    /// <param name="Type">The declared type.</param>
+    /// <param name="Default">The default, or <see langword="null"/>.</param>
+    /// <param name="Description">The description, or <see langword="null"/>.</param>
+    public void Deconstruct(out string Name, out ConfigOptionType Type, out JsonElement? Default, out string? Description)
+    {
+        Name = this.Name;
+        Type = this.Type;
+        Default = this.Default;
+        Description = this.Description;
+    }
+
     /// <summary>Compares every field; defaults by JSON content.</summary>
     /// <param name="other">The option to compare with.</param>
     /// <returns><see langword="true"/> when both declare the same option.</returns>

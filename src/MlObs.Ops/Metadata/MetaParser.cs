@@ -429,7 +429,8 @@ internal sealed class MetaParser
         return Freeze(result);
     }
 
-    private JsonElement? ConfigDefault(YamlNode? node, ConfigOptionType type, string owner)
+    // Checks the default now and returns how to build it: see ConfigOptionMeta.
+    private Func<JsonElement?>? ConfigDefault(YamlNode? node, ConfigOptionType type, string owner)
     {
         if (node is null || YamlScalars.IsNull(node))
         {
@@ -445,24 +446,24 @@ internal sealed class MetaParser
         switch (type)
         {
             case ConfigOptionType.Int when YamlScalars.TryParseInt64(text, out var integer):
-                return JsonValues.Number(integer);
+                return () => JsonValues.Number(integer);
             case ConfigOptionType.Int:
                 throw Invalid(node, typedOwner, "default", "an integer");
             case ConfigOptionType.Float when YamlScalars.TryParseInt64(text, out var whole):
                 // Written as a double, so `3` and `3.0` give the same default.
-                return JsonValues.Number((double)whole);
+                return () => JsonValues.Number((double)whole);
             case ConfigOptionType.Float when (YamlScalars.TryResolveFloat(text, out var number)
                     || double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number))
                 && double.IsFinite(number):
-                return JsonValues.Number(number);
+                return () => JsonValues.Number(number);
             case ConfigOptionType.Float:
                 throw Invalid(node, typedOwner, "default", "a finite number");
             case ConfigOptionType.Boolean when YamlScalars.TryParseBoolean(text, out var flag):
-                return JsonValues.Boolean(flag);
+                return () => JsonValues.Boolean(flag);
             case ConfigOptionType.Boolean:
                 throw Invalid(node, typedOwner, "default", "true or false (or yes/no/on/off)");
             default:
-                return JsonValues.String(text);
+                return () => JsonValues.String(text);
         }
     }
 

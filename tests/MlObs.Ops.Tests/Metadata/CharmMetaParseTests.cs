@@ -260,6 +260,68 @@ public sealed class CharmMetaParseTests
         Assert.StartsWith(System.IO.Path.Combine(dir.Path, "config.yaml"), ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("utf-8 with BOM")]
+    [InlineData("utf-16 LE with BOM")]
+    [InlineData("utf-16 BE with BOM")]
+    [InlineData("utf-8")]
+    public void Load_FilesInEachEncodingWithItsBom_ReadAsTheSameText(string encodingName)
+    {
+        System.Text.Encoding encoding = encodingName switch
+        {
+            "utf-8 with BOM" => new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true),
+            "utf-16 LE with BOM" => new System.Text.UnicodeEncoding(bigEndian: false, byteOrderMark: true),
+            "utf-16 BE with BOM" => new System.Text.UnicodeEncoding(bigEndian: true, byteOrderMark: true),
+            _ => new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        };
+        using var dir = new TempDir();
+        File.WriteAllText(System.IO.Path.Combine(dir.Path, "metadata.yaml"), "name: café-k8s\nsummary: Grüße ✓\n", encoding);
+        File.WriteAllText(System.IO.Path.Combine(dir.Path, "config.yaml"), "options:\n  greeting: {type: string, default: \"héllo \\\" \\\\ \\t ✓\"}\n", encoding);
+
+        var meta = CharmMeta.Load(dir.Path);
+
+        Assert.Equal("café-k8s", meta.Name);
+        Assert.Equal("Grüße ✓", meta.Summary);
+        Assert.Equal("héllo \" \\ \t ✓", meta.Config["greeting"].Default!.Value.GetString());
+    }
+
+    [Fact]
+    public void ConfigDefaults_BuiltOnFirstRead_EqualTheSameValuesBuiltDirectly()
+    {
+        var meta = CharmMeta.FromCharmcraftYaml("""
+            name: lazy
+            config:
+              options:
+                text: {type: string, default: "quote \" back \\ nl\n ctl\u0001 é"}
+                count: {type: int, default: 0x10}
+                ratio: {type: float, default: 1e3}
+                whole: {type: float, default: 3}
+                flag: {type: boolean, default: yes}
+                none: {type: string}
+            """);
+
+        var expected = new Dictionary<string, JsonElement?>
+        {
+            ["text"] = JsonDocument.Parse("\"quote \\\" back \\\\ nl\\n ctl\\u0001 é\"").RootElement,
+            ["count"] = JsonDocument.Parse("16").RootElement,
+            ["ratio"] = JsonDocument.Parse("1000.0").RootElement,
+            ["whole"] = JsonDocument.Parse("3.0").RootElement,
+            ["flag"] = JsonDocument.Parse("true").RootElement,
+            ["none"] = null,
+        };
+        foreach (var (name, value) in expected)
+        {
+            var option = meta.Config[name];
+            Assert.True(option.Default is null ? value is null : value is not null && JsonElement.DeepEquals(option.Default.Value, value.Value), name);
+            Assert.Equal(option, new ConfigOptionMeta(option.Name, option.Type, value, option.Description));
+            Assert.Equal(option, option with { Description = option.Description });
+        }
+
+        Assert.Equal("quote \" back \\ nl\n ctl\u0001 é", meta.Config["text"].Default!.Value.GetString());
+        var (optionName, type, fallback, _) = meta.Config["count"];
+        Assert.Equal(("count", ConfigOptionType.Int, 16L), (optionName, type, fallback!.Value.GetInt64()));
+    }
+
     private sealed class TempDir : IDisposable
     {
         public TempDir()
