@@ -409,6 +409,12 @@ internal sealed class BlockYamlReader
                 break;
             }
 
+            // YamlDotNet reads `a *b: c`, a first key, as the scalar "a *b: c".
+            if (c == '*' && _text[i - 1] == ' ')
+            {
+                return false;
+            }
+
             if (flow && IsFlowIndicator(c))
             {
                 stop = Stop.FlowIndicator;
@@ -550,8 +556,8 @@ internal sealed class BlockYamlReader
     }
 
     // `|` or `>` at `at`, with `-` or `+` chomping, then the indented lines below. Explicit
-    // indentation indicators, more-indented or space-ended lines in folded text, lines of spaces
-    // deeper than the text, and an empty body go to YamlDotNet.
+    // indentation indicators, more-indented or space-ended lines in folded text, spaces on a
+    // blank line before the text or deeper than the text, and an empty body go to YamlDotNet.
     private bool TryBlockScalar(int ownerIndent, int at, out YamlNode node)
     {
         node = null!;
@@ -566,7 +572,7 @@ internal sealed class BlockYamlReader
 
         var text = Builder();
         var indent = -1;
-        var deepestLeadingBlank = 0;
+        var spacedLeadingBlank = false;
         var breaks = 0;
         var hasContent = false;
         Load(_next);
@@ -576,7 +582,7 @@ internal sealed class BlockYamlReader
             {
                 if (indent < 0)
                 {
-                    deepestLeadingBlank = Math.Max(deepestLeadingBlank, _indent);
+                    spacedLeadingBlank |= _indent > 0;
                 }
                 else if (_indent > indent)
                 {
@@ -589,7 +595,9 @@ internal sealed class BlockYamlReader
 
             if (indent < 0)
             {
-                if (_indent <= ownerIndent || deepestLeadingBlank > _indent)
+                // YamlDotNet has rules of its own for spaces on the blank lines before the text
+                // ("found extra spaces in first line"); only empty ones stay in the subset.
+                if (_indent <= ownerIndent || spacedLeadingBlank)
                 {
                     return false;
                 }
