@@ -223,25 +223,32 @@ internal sealed class BlockYamlReader
         }
 
         return IsSequenceEntry(_start + _indent)
-            ? TryBlockSequence(_indent, depth, out node)
+            ? TryBlockSequence(_start + _indent, depth, out node)
             : TryBlockMapping(_start + _indent, depth, out node);
     }
 
-    private bool TryBlockSequence(int indent, int depth, out YamlNode node)
+    // A sequence whose first dash is at `at` on the current line; its indentation is that column
+    // (`- - a` nests one sequence in another on one line).
+    private bool TryBlockSequence(int at, int depth, out YamlNode node)
     {
+        var indent = at - _start;
         var sequence = new YamlSequenceNode { Style = SequenceStyle.Block };
         node = sequence;
-        while (!AtEnd && _indent == indent && IsSequenceEntry(_start + indent))
+        while (true)
         {
-            if (!TryValue(indent, SkipSpaces(_start + indent + 1), depth, inSequence: true, out var item))
+            if (!TryValue(indent, SkipSpaces(at + 1), depth, inSequence: true, out var item))
             {
                 return false;
             }
 
             sequence.Add(item);
-        }
+            if (AtEnd || _indent != indent || !IsSequenceEntry(_start + indent))
+            {
+                return true;
+            }
 
-        return true;
+            at = _start + indent;
+        }
     }
 
     // A mapping whose first key starts at `at` on the current line; its indentation is that column
@@ -278,10 +285,18 @@ internal sealed class BlockYamlReader
     }
 
     // The value of a key or a sequence entry, from `at` (after the colon or dash and its spaces).
-    private bool TryValue(int ownerIndent, int at, int depth, bool inSequence, out YamlNode value) =>
-        at == _end || _text[at] == '#'
+    private bool TryValue(int ownerIndent, int at, int depth, bool inSequence, out YamlNode value)
+    {
+        if (depth > MaxDepth)
+        {
+            value = null!;
+            return false;
+        }
+
+        return at == _end || _text[at] == '#'
             ? TryBlockValue(ownerIndent, depth, sameIndentSequence: !inSequence, out value)
             : TryInlineNode(ownerIndent, at, depth, inSequence, out value);
+    }
 
     // The value of a key or sequence entry that ends its line: a block node on the next lines, or
     // an empty plain scalar. A mapping's value may be a sequence at the mapping's own indentation.
@@ -297,7 +312,7 @@ internal sealed class BlockYamlReader
 
             if (sameIndentSequence && _indent == ownerIndent && IsSequenceEntry(_start + _indent))
             {
-                return TryBlockSequence(ownerIndent, depth + 1, out value);
+                return TryBlockSequence(_start + _indent, depth + 1, out value);
             }
         }
 
@@ -309,6 +324,11 @@ internal sealed class BlockYamlReader
     private bool TryInlineNode(int ownerIndent, int at, int depth, bool inSequence, out YamlNode node)
     {
         node = null!;
+        if (inSequence && IsSequenceEntry(at))
+        {
+            return TryBlockSequence(at, depth + 1, out node);
+        }
+
         switch (_text[at])
         {
             case '|' or '>':

@@ -118,9 +118,9 @@ public sealed class BlockYamlReaderFuzzTests
                     WriteBlockScalar(text, random, indent);
                     break;
                 case 5 when sequence:
-                    // A compact mapping on the dash's line.
+                    // A compact mapping or sequence on the dash's line.
                     text.Append(' ', childIndent - indent - 1);
-                    WriteCollection(text, random, childIndent, depth + 1, sequence: false);
+                    WriteCollection(text, random, childIndent, depth + 1, sequence: random.Next(3) == 0);
                     break;
                 case 6 when !sequence:
                     // A sequence at its key's indentation.

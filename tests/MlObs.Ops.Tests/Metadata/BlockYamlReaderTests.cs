@@ -109,6 +109,8 @@ public sealed class BlockYamlReaderTests
     [InlineData("plain scalars that start with a dash", "a: -x\nb: --\nc:\n- -1\n")]
     [InlineData("flow indicators inside block plain scalars", "a: x, y]\nb: a{b}\nc: juju >= 3.6\n")]
     [InlineData("deep nesting", "a:\n b:\n  c:\n   d:\n    e:\n     f:\n      g:\n       h: 1\n")]
+    [InlineData("sequences nested on one line", "- - a\n  - b\n- - - c\n    - d: e\n      f: g\n")]
+    [InlineData("what mlobs charm pack writes", "a:\n- - x\n  - 'y: z'\nb: |-\n  one\n\n    two\nc: |+\n  three\n\nd: {}\ne: []\nf: \"caf\\xE9 \\u2713 \\t\\\"q\\\"\"\ng: null\n'h i': '''' \n")]
     [InlineData("empty document", "")]
     [InlineData("only comments and blank lines", "# only\n\n  # a comment\n\n")]
     public void TryRead_EdgeCase_MatchesYamlDotNet(string what, string yaml)
@@ -183,6 +185,16 @@ public sealed class BlockYamlReaderTests
         var ex = Assert.Throws<CharmMetaException>(() => CharmMeta.FromCharmcraftYaml(yaml));
 
         Assert.StartsWith($"charmcraft.yaml, {position}: malformed YAML", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("- ")]
+    [InlineData("a:\n ")]
+    public void TryRead_NestingDeeperThanMetadataNeeds_GivesUp(string level)
+    {
+        var yaml = string.Concat(Enumerable.Repeat(level, 100)) + "x\n";
+
+        Assert.False(YamlDifferential.AssertGivesUpOrMatches(yaml));
     }
 
     // Where YamlDotNet reads differently from the YAML specification, the fast reader gives up
