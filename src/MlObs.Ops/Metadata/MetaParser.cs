@@ -19,37 +19,57 @@ internal sealed class MetaParser
 
     private MetaParser(string source) => _source = source;
 
-    public static CharmMeta FromCharmcraft(SourceText file)
-    {
-        var parser = new MetaParser(file.Name);
-        var root = parser.LoadRoot(file.Text, allowEmpty: false)!;
-        var config = parser.Mapping(Find(root, "config"), "config");
-        return parser.ReadMetadata(root) with
+    public static CharmMeta FromCharmcraft(SourceText file) =>
+        Read(file, allowEmpty: false, static (parser, root) =>
         {
-            Config = parser.ReadConfigOptions(config is null ? null : Find(config, "options"), "config.options"),
-            Actions = parser.ReadActions(Find(root, "actions"), "actions"),
-        };
-    }
+            var config = parser.Mapping(Find(root, "config"), "config");
+            return parser.ReadMetadata(root!) with
+            {
+                Config = parser.ReadConfigOptions(config is null ? null : Find(config, "options"), "config.options"),
+                Actions = parser.ReadActions(Find(root, "actions"), "actions"),
+            };
+        });
 
     public static CharmMeta FromLegacy(SourceText metadata, SourceText? config, SourceText? actions)
     {
-        var parser = new MetaParser(metadata.Name);
-        var meta = parser.ReadMetadata(parser.LoadRoot(metadata.Text, allowEmpty: false)!);
+        var meta = Read(metadata, allowEmpty: false, static (parser, root) => parser.ReadMetadata(root!));
 
         if (config is not null)
         {
-            var configParser = new MetaParser(config.Name);
-            var configRoot = configParser.LoadRoot(config.Text, allowEmpty: true);
-            meta = meta with { Config = configParser.ReadConfigOptions(configRoot is null ? null : Find(configRoot, "options"), "options") };
+            meta = meta with
+            {
+                Config = Read(config, allowEmpty: true, static (parser, root) => parser.ReadConfigOptions(root is null ? null : Find(root, "options"), "options")),
+            };
         }
 
         if (actions is not null)
         {
-            var actionsParser = new MetaParser(actions.Name);
-            meta = meta with { Actions = actionsParser.ReadActions(actionsParser.LoadRoot(actions.Text, allowEmpty: true), "the actions map") };
+            meta = meta with { Actions = Read(actions, allowEmpty: true, static (parser, root) => parser.ReadActions(root, "the actions map")) };
         }
 
         return meta;
+    }
+
+    // Reads one file: through BlockYamlReader when the text is in its subset, else through
+    // YamlDotNet. Nodes the fast reader builds carry no position, so when the metadata turns out
+    // to be wrong the file is read again through YamlDotNet, and the error is the one (message,
+    // line and column) that reading alone reports.
+    private static T Read<T>(SourceText file, bool allowEmpty, Func<MetaParser, YamlMappingNode?, T> read)
+    {
+        var parser = new MetaParser(file.Name);
+        if (BlockYamlReader.TryRead(file.Text, out var fastRoot))
+        {
+            try
+            {
+                return read(parser, parser.CheckRoot(fastRoot, allowEmpty));
+            }
+            catch (CharmMetaException)
+            {
+                // Fall through to YamlDotNet for the positioned error.
+            }
+        }
+
+        return read(parser, parser.LoadRoot(file.Text, allowEmpty));
     }
 
     private static YamlNode? Find(YamlMappingNode? map, string key)
@@ -106,7 +126,12 @@ internal sealed class MetaParser
             throw Error(stream.Documents[1].RootNode, $"expected one YAML document, found {stream.Documents.Count}");
         }
 
-        var root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+        return CheckRoot(stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode, allowEmpty);
+    }
+
+    // The document's root: a mapping, or null for an empty file where that is allowed.
+    private YamlMappingNode? CheckRoot(YamlNode? root, bool allowEmpty)
+    {
         if (root is null || YamlScalars.IsNull(root))
         {
             return allowEmpty ? null : throw new CharmMetaException($"{_source}: the file is empty; expected a mapping with at least 'name'");
