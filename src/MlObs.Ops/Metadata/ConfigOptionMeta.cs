@@ -8,9 +8,9 @@ public sealed record ConfigOptionMeta
 {
     // The parser checks a default when it reads the file but builds its JsonElement only when asked:
     // a dispatch reads the defaults only of options config-get left out, and building every one cost
-    // each hook a JSON document per option.
-    private Func<JsonElement?>? _makeDefault;
-    private JsonElement? _default;
+    // each hook a JSON document per option. _default holds the builder until then, and after it the
+    // built value in a box, so that a reader on another thread sees one or the other whole.
+    private object? _default;
 
     /// <summary>A config option as the charm declares it.</summary>
     /// <param name="Name">The option name, as used with <c>juju config</c>.</param>
@@ -21,7 +21,7 @@ public sealed record ConfigOptionMeta
     {
         this.Name = Name;
         this.Type = Type;
-        _default = Default;
+        _default = new BuiltDefault(Default);
         this.Description = Description;
     }
 
@@ -30,7 +30,7 @@ public sealed record ConfigOptionMeta
     {
         Name = name;
         Type = type;
-        _makeDefault = makeDefault;
+        _default = makeDefault ?? (object)new BuiltDefault(null);
         Description = description;
     }
 
@@ -45,27 +45,25 @@ public sealed record ConfigOptionMeta
     {
         get
         {
-            if (_makeDefault is { } make)
+            var state = Volatile.Read(ref _default);
+            if (state is Func<JsonElement?> make)
             {
-                _default = make();
-                _makeDefault = null;
+                // Two threads may both build it; they build equal values, and one box wins.
+                var built = new BuiltDefault(make());
+                state = Interlocked.CompareExchange(ref _default, built, make) is Func<JsonElement?> ? built : Volatile.Read(ref _default);
             }
 
-            return _default;
+            return ((BuiltDefault)state!).Value;
         }
 
-        init
-        {
-            _default = value;
-            _makeDefault = null;
-        }
+        init => _default = new BuiltDefault(value);
     }
 
     /// <summary>The description, if any.</summary>
     public string? Description { get; init; }
 
     /// <summary>Whether the option has a default, without building it.</summary>
-    internal bool HasDefault => _makeDefault is not null || _default is not null;
+    internal bool HasDefault => Volatile.Read(ref _default) is Func<JsonElement?> or BuiltDefault { Value: not null };
 
     /// <summary>The option's fields, in declaration order.</summary>
     /// <param name="Name">The option name.</param>
@@ -93,4 +91,6 @@ public sealed record ConfigOptionMeta
     /// <summary>A hash consistent with <see cref="Equals(ConfigOptionMeta?)"/>.</summary>
     /// <returns>The hash code.</returns>
     public override int GetHashCode() => HashCode.Combine(Name, Type, Description, Structural.JsonHash(Default));
+
+    private sealed record BuiltDefault(JsonElement? Value);
 }

@@ -322,6 +322,26 @@ public sealed class CharmMetaParseTests
         Assert.Equal(("count", ConfigOptionType.Int, 16L), (optionName, type, fallback!.Value.GetInt64()));
     }
 
+    [Fact]
+    public void ConfigDefault_ReadFromManyThreadsAtOnce_IsTheSameValueEverywhere()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var option = CharmMeta.FromLegacy("name: x\n", "options:\n  greeting: {type: string, default: \"hello, world\"}\n", null).Config["greeting"];
+            using var start = new Barrier(8);
+            var seen = new string?[8];
+            var threads = Enumerable.Range(0, 8).Select(i => new Thread(() =>
+            {
+                start.SignalAndWait();
+                seen[i] = option.Default?.GetString();
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+
+            Assert.All(seen, value => Assert.Equal("hello, world", value));
+        }
+    }
+
     private sealed class TempDir : IDisposable
     {
         public TempDir()
