@@ -402,7 +402,7 @@ public sealed class MetricsEndpointProvider
 
     private void WarnAboutJobs()
     {
-        // Loops, not LINQ: this runs in every hook, and LINQ's generic virtual calls start Native AOT's type loader.
+        // Loops, not LINQ: this runs in every hook, and Native AOT's type loader built the LINQ iterators' types at run time.
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var reported = new HashSet<string>(StringComparer.Ordinal);
         var unnamed = false;

@@ -124,8 +124,8 @@ public sealed class Model
             _relationIds[endpoint] = ids;
         }
 
-        // A loop, not LINQ: a chain of Where/OrderBy/Select made the first generic virtual call of the
-        // dispatch, which initialises Native AOT's type loader (about half a millisecond per hook).
+        // A loop, not LINQ: the Where/OrderBy/Select chain's generic virtual calls were resolved by
+        // Native AOT's type loader at run time, on every hook's first call here.
         var relations = new List<Relation>(ids.Count);
         foreach (var r in ids)
         {
