@@ -82,6 +82,20 @@ public sealed class DriftMonitorCharmPackedTests(PackedDriftMonitorCharm packed)
         Assert.Contains("\"file:drift-overview\"", dashboards.GetProperty("local_app_data").GetProperty("dashboards").GetString(), StringComparison.Ordinal);
         string config = File.ReadAllText(_temp.File("config.yaml"));
         Assert.Contains("window: {kind: sliding, records: 10000, panes: 10}", config, StringComparison.Ordinal);
+
+        // Settled, config-changed again (the dispatch benchmark's hook): the reads the charm asks ahead are each taken once,
+        // none is asked twice and none is asked for nothing.
+        var settled = await CharmPackTests.RunAsync(TimeSpan.FromMinutes(10), "charm", "run", packed.CharmDir, "--event", "config-changed", "--state", _temp.File("out.json"), "--out", _temp.File("settled.json"));
+        Assert.True(settled.ExitCode == 0, settled.Describe());
+        using var settledOutput = JsonDocument.Parse(File.ReadAllText(_temp.File("settled.json")));
+        var calls = settledOutput.RootElement.GetProperty("hook_tool_calls").EnumerateArray()
+            .Select(c => c.GetProperty("tool").GetString() + " " + string.Join(' ', c.GetProperty("args").EnumerateArray().Select(a => a.GetString())))
+            .ToList();
+        Assert.Equal(calls.Count, calls.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(
+            ["config-get --format=json", "is-leader --format=json", "opened-ports --format=json", "relation-ids grafana-dashboard --format=json",
+             "relation-ids ingress --format=json", "relation-ids metrics-endpoint --format=json", "state-get --format=json"],
+            calls.Where(c => !c.StartsWith("status-set ", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
     [Fact]

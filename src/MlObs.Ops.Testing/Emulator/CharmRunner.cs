@@ -111,6 +111,9 @@ public sealed class CharmRunException : Exception
 /// <summary>Runs one hook of a charm out of process, as Juju's unit agent would.</summary>
 public static class CharmRunner
 {
+    // The hook context of the warm-up's calls, answered by a throwaway agent until the hook runs.
+    private const string WarmUpContextId = "mlobs-emulator-warm-up";
+
     /// <summary>Loads the charm's metadata from its dir (<c>charmcraft.yaml</c>, or <c>metadata.yaml</c> with <c>config.yaml</c> and <c>actions.yaml</c>).</summary>
     /// <param name="charmDir">The charm dir.</param>
     /// <returns>The metadata.</returns>
@@ -210,13 +213,24 @@ public static class CharmRunner
         var toolsDir = Path.Combine(runDir, "tools");
         await HookToolInstaller.InstallAsync(toolsDir, options.HookToolClient, cancellationToken: cancellationToken).ConfigureAwait(false);
 
+        // Until the warm-up is over, a throwaway agent answers the warm-up's context on the same socket.
+        UnitAgent? warmAgent = new(meta, options.State, options.Event, new UnitAgentOptions
+        {
+            UnitNumber = options.UnitNumber,
+            ApplicationName = options.ApplicationName,
+            TimeProvider = options.TimeProvider,
+            JujuVersion = options.JujuVersion,
+            ActionId = options.ActionId,
+        });
         await using var server = HookToolServer.Start(
-            (call, _) => Task.FromResult(call.ContextId == contextId
-                ? agent.Call(call.Tool, call.Args, call.Stdin, call.WorkingDirectory)
+            (call, _) => Task.FromResult(
+                call.ContextId == contextId ? agent.Call(call.Tool, call.Args, call.Stdin, call.WorkingDirectory)
+                : call.ContextId == WarmUpContextId && Volatile.Read(ref warmAgent) is { } warm ? warm.Call(call.Tool, call.Args, call.Stdin, call.WorkingDirectory)
                 : HookToolReply.Error($"bad request: unknown hook context \"{call.ContextId}\"")),
             Path.Combine(runDir, "agent.socket"));
 
-        WarmUp(meta, options, server);
+        WarmUp(meta, options, server, agent.UnitName);
+        Volatile.Write(ref warmAgent, null);
         if (options.State.Containers.Any(c => c.CanConnect))
         {
             await WarmUpPebbleAsync(runDir, options.TimeProvider, cancellationToken).ConfigureAwait(false);
@@ -316,39 +330,64 @@ public static class CharmRunner
     }
 
     // The emulator is a fresh process per run in `mlobs charm run`: the first call of each tool would
-    // pay for JIT-compiling the socket path, the parser and the tool, and dispatch_seconds would
-    // count it against the charm. A throwaway agent answers typical calls first, untimed.
-    private static void WarmUp(CharmMeta meta, CharmRunOptions options, HookToolServer server)
+    // pay for JIT-compiling the connection thread, the gob codec, the handler and the tool, and
+    // dispatch_seconds would count it against the charm, while Juju's agent is a long-running process.
+    // A throwaway agent (same metadata and state) answers, untimed, the calls a charm typically makes, on
+    // the run's own socket and the way a charm makes them: several calls on one connection, a few asked
+    // at once, relations by their real endpoints and ids, a tool that wants stdin.
+    private static void WarmUp(CharmMeta meta, CharmRunOptions options, HookToolServer server, string warmAgentUnit)
     {
-        var agent = new UnitAgent(meta, options.State, options.Event, new UnitAgentOptions { TimeProvider = options.TimeProvider });
-        string[][] calls =
+        List<string[]> calls =
         [
-            ["state-get", "--format=json"], ["config-get", "--format=json"], ["is-leader", "--format=json"],
-            ["relation-ids", "db", "--format=json"], ["relation-list", "-r", "1", "--format=json"],
-            ["relation-get", "--format=json", "-r", "1", "-", "remote/0"], ["relation-set", "-r", "1", "--file", "-"],
-            ["status-get", "--include-data", "--format=json", "--application=false"],
-            ["status-set", "--application=False", "active", "--", "warm"], ["juju-log", "--log-level", "INFO", "--", "warm"],
-            ["action-get", "--format=json"], ["network-get", "--format=json", "juju-info"], ["opened-ports", "--format=json"],
-            ["secret-ids", "--format=json"], ["storage-list", "--format=json"], ["goal-state", "--format=json"],
-            ["state-set", "--file", "-"], ["application-version-set", "--", "1"],
+            ["state-get", "--format=json"], ["config-get", "--format=json"], ["is-leader", "--format=json"], ["opened-ports", "--format=json"],
+            ["status-get", "--include-data", "--format=json", "--application=false"], ["goal-state", "--format=json"],
+            ["secret-ids", "--format=json"], ["storage-list", "--format=json"], ["network-get", "--format=json", "juju-info"],
+            ["action-get", "--format=json"], ["juju-log", "--log-level", "INFO", "--", "warm"],
         ];
-        foreach (var call in calls)
+        foreach (var endpoint in meta.Relations.Keys)
         {
-            var reply = agent.Call(call[0], call[1..], null, options.CharmDir);
-            if (reply.IsNeedsStdin)
-            {
-                agent.Call(call[0], call[1..], "{}"u8.ToArray(), options.CharmDir);
-            }
+            calls.Add(["relation-ids", endpoint, "--format=json"]);
         }
 
-        // Round trips through the socket warm the server's read, decode and write paths: the probe a
-        // charm's client sends first (answered with an RPC error, a path of its own) and a call.
+        foreach (var relation in options.State.Relations)
+        {
+            var id = $"{relation.Endpoint}:{relation.Id}";
+            calls.Add(["relation-list", "--format=json", "-r", id]);
+            calls.Add(["relation-get", "--format=json", "-r", id, "-", warmAgentUnit]);
+            calls.Add(["relation-get", "--format=json", "-r", id, "--app", "-", relation.RemoteAppName]);
+        }
+
+        foreach (var status in new[] { "active", "blocked", "maintenance", "waiting" })
+        {
+            calls.Add(["status-set", "--application=False", status, "--", $"{status}: warming the agent up"]);
+        }
+
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
         socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(server.SocketPath));
         using var stream = new System.Net.Sockets.NetworkStream(socket);
         var client = new JujucRpcClient(stream);
-        client.Probe("warm-up");
-        _ = client.Call(new JujucRequest("warm-up", Path.GetFullPath(options.CharmDir), "is-leader", ["--format=json"], null));
+        var dir = Path.GetFullPath(options.CharmDir);
+        // The probe and a few reads asked at once, as a charm's client sends them when it starts.
+        var first = client.Send([JujucRpcClient.ProbeRequest(WarmUpContextId), .. calls.Take(3).Select(c => Request(c))]);
+        for (var seq = first; seq < first + 4; seq++)
+        {
+            _ = client.Receive(seq);
+        }
+
+        foreach (var call in calls.Skip(3))
+        {
+            _ = client.Run(Request(call), () => []);
+        }
+
+        // Tools that take JSON on stdin, which they ask for with an RPC error first.
+        foreach (var relation in options.State.Relations.Take(1))
+        {
+            _ = client.Run(Request(["relation-set", "-r", $"{relation.Endpoint}:{relation.Id}", "--file", "-"]), () => "{\"warm\": \"up\"}"u8.ToArray());
+        }
+
+        _ = client.Run(Request(["state-set", "--file", "-"]), () => "{\"warm\": \"up\"}"u8.ToArray());
+
+        JujucRequest Request(string[] call) => new(WarmUpContextId, dir, call[0], call[1..], null);
     }
 
     // The fake Pebble is Kestrel in this process: its first requests JIT-compile the server's

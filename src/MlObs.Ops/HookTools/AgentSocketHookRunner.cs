@@ -25,16 +25,25 @@ internal sealed record AgentSocketSettings(string SocketAddress, string ContextI
 /// that failed after its request was written, when the agent may have run the command, is
 /// answered with <c>ERROR &lt;reason&gt;</c> and exit code 1, as a jujuc process that lost its
 /// connection would.
+/// <para>
+/// Reads asked ahead (<see cref="ReadAhead"/>) are written at once, with the protocol check when they
+/// open the connection, and their answers are read when the charm makes the same call. A read changes
+/// nothing, so one whose answer is lost runs again, as a process if need be.
+/// </para>
 /// </remarks>
 /// <param name="settings">The agent's socket and the caller's identity.</param>
 /// <param name="fallback">Runs the tools as processes.</param>
 /// <param name="onFallback">Told once, with the reason, when calls start running as processes.</param>
 internal sealed class AgentSocketHookRunner(AgentSocketSettings settings, IHookCommandRunner fallback, Action<string>? onFallback = null)
-    : IHookCommandRunner, IDisposable
+    : IHookCommandRunner, IReadAheadRunner, IDisposable
 {
     private readonly Lock _lock = new();
+    // Reads asked ahead whose answers nobody has taken yet, with their sequence numbers.
+    private readonly List<(HookCommandRequest Request, ulong Seq)> _ahead = [];
     private UnixSocketStream? _stream;
     private JujucRpcClient? _client;
+    // The protocol check written with the reads asked ahead; its answer is checked before any answer is used.
+    private ulong? _probe;
 
     /// <summary>Why calls now run as processes; null while the socket is in use.</summary>
     public string? FallbackReason { get; private set; }
@@ -66,6 +75,61 @@ internal sealed class AgentSocketHookRunner(AgentSocketSettings settings, IHookC
         return fallback.RunAsync(request, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    public void ReadAhead(IReadOnlyList<HookCommandRequest> reads, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reads);
+        if (reads.Count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (FallbackReason is not null)
+            {
+                return;
+            }
+
+            var opening = _client is null;
+            if (opening && !TryOpen())
+            {
+                return;
+            }
+
+            List<JujucRequest> calls = opening ? [JujucRpcClient.ProbeRequest(settings.ContextId)] : [];
+            foreach (var read in reads)
+            {
+                calls.Add(ToCall(read) with { Stdin = null });
+            }
+
+            _stream!.CancellationToken = cancellationToken;
+            try
+            {
+                var seq = _client!.Send(calls);
+                if (opening)
+                {
+                    _probe = seq++;
+                }
+
+                foreach (var read in reads)
+                {
+                    _ahead.Add((read, seq++));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                Disconnect();
+                throw;
+            }
+            catch (IOException e)
+            {
+                // Only reads (and the check) may have reached the agent: each call can still run as a process.
+                FallBack($"reading ahead: {e.Message}");
+            }
+        }
+    }
+
     /// <summary>Closes the connection to the agent.</summary>
     public void Dispose()
     {
@@ -75,7 +139,7 @@ internal sealed class AgentSocketHookRunner(AgentSocketSettings settings, IHookC
         }
     }
 
-    // Null: the agent never received this call, run it as a process.
+    // Null: the agent never received this call (or only as a read asked ahead), run it as a process.
     private HookCommandResult? TryRun(HookCommandRequest request, CancellationToken cancellationToken)
     {
         if (_client is null && !TryConnect(cancellationToken))
@@ -83,14 +147,28 @@ internal sealed class AgentSocketHookRunner(AgentSocketSettings settings, IHookC
             return null;
         }
 
-        var call = new JujucRequest(settings.ContextId, settings.WorkingDirectory, request.Tool, request.Arguments, null, settings.Token);
         _stream!.CancellationToken = cancellationToken;
+        if (TakeReadAhead(request) is { } answer)
+        {
+            return answer;
+        }
+
+        if (FallbackReason is not null)
+        {
+            return null;
+        }
+
+        if (ReadRequests.MayChangeAnswers(request.Tool))
+        {
+            ForgetReadAhead();
+        }
+
         try
         {
             // As the process runner: no stdin is an immediate end of file, and no byte order mark.
-            var outcome = _client!.Run(call, () => string.IsNullOrEmpty(request.Stdin) ? [] : Encoding.UTF8.GetBytes(request.Stdin));
+            var outcome = _client!.Run(ToCall(request), () => string.IsNullOrEmpty(request.Stdin) ? [] : Encoding.UTF8.GetBytes(request.Stdin));
             SocketCalls++;
-            return new HookCommandResult(outcome.ExitCode, HookToolOutput.Decode(outcome.Stdout), HookToolOutput.Decode(outcome.Stderr));
+            return ToResult(outcome);
         }
         catch (OperationCanceledException)
         {
@@ -108,7 +186,72 @@ internal sealed class AgentSocketHookRunner(AgentSocketSettings settings, IHookC
         }
     }
 
-    private bool TryConnect(CancellationToken cancellationToken)
+    // The answer to request when it was asked ahead; null when it was not (or the connection failed, see FallbackReason).
+    private HookCommandResult? TakeReadAhead(HookCommandRequest request)
+    {
+        var index = _ahead.FindIndex(ahead => ReadRequests.Same(ahead.Request, request));
+        if (index < 0 && _probe is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (_probe is { } probe)
+            {
+                _probe = null;
+                JujucRpcClient.CheckProbeAnswer(_client!.Receive(probe));
+            }
+
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var seq = _ahead[index].Seq;
+            _ahead.RemoveAt(index);
+            var response = _client!.Receive(seq);
+            if (response.Error == JujucWire.ErrNoStdin)
+            {
+                // Not a read after all: asked again as jujuc asks, with its stdin.
+                return null;
+            }
+
+            SocketCalls++;
+            return ToResult(JujucRpcClient.ToOutcome(response));
+        }
+        catch (OperationCanceledException)
+        {
+            Disconnect();
+            throw;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            // Only reads were waiting: running this one as a process repeats nothing.
+            FallBack($"the agent socket does not answer Jujuc.Main: {e.Message}");
+            return null;
+        }
+    }
+
+    // Something may change what the agent answers: answers asked ahead and not yet taken are dropped.
+    private void ForgetReadAhead()
+    {
+        foreach (var (_, seq) in _ahead)
+        {
+            _client!.Forget(seq);
+        }
+
+        _ahead.Clear();
+    }
+
+    private JujucRequest ToCall(HookCommandRequest request) =>
+        new(settings.ContextId, settings.WorkingDirectory, request.Tool, request.Arguments, null, settings.Token);
+
+    private static HookCommandResult ToResult(JujucOutcome outcome) =>
+        new(outcome.ExitCode, HookToolOutput.Decode(outcome.Stdout), HookToolOutput.Decode(outcome.Stderr));
+
+    // Connects without checking the protocol (the check goes out with the reads asked ahead).
+    private bool TryOpen()
     {
         UnixSocketStream? stream;
         string? problem;
@@ -129,10 +272,20 @@ internal sealed class AgentSocketHookRunner(AgentSocketSettings settings, IHookC
 
         _stream = stream;
         _client = new JujucRpcClient(stream);
-        stream.CancellationToken = cancellationToken;
+        return true;
+    }
+
+    private bool TryConnect(CancellationToken cancellationToken)
+    {
+        if (!TryOpen())
+        {
+            return false;
+        }
+
+        _stream!.CancellationToken = cancellationToken;
         try
         {
-            _client.Probe(settings.ContextId);
+            _client!.Probe(settings.ContextId);
             return true;
         }
         catch (OperationCanceledException)
@@ -160,5 +313,7 @@ internal sealed class AgentSocketHookRunner(AgentSocketSettings settings, IHookC
         _stream?.Dispose();
         _stream = null;
         _client = null;
+        _probe = null;
+        _ahead.Clear();
     }
 }

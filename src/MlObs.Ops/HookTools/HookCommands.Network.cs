@@ -50,9 +50,7 @@ public sealed partial class HookCommands
     /// <returns>Each port or range; empty when none.</returns>
     public Task<IReadOnlyList<OpenedPort>> OpenedPortsAsync(CancellationToken cancellationToken = default) =>
         RunJsonAsync<IReadOnlyList<OpenedPort>>(
-            "opened-ports",
-            ["--format=json"],
-            null,
+            ReadRequests.OpenedPorts(),
             (root, json) => json.StringList(root, "the port list", nullIsEmpty: true)
                 .Select(entry => ParseOpenedPort(entry, json))
                 .ToList(),

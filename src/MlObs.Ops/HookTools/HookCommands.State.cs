@@ -14,9 +14,7 @@ public sealed partial class HookCommands
     /// <returns>Key to value; empty when nothing is stored (Juju prints <c>null</c> then).</returns>
     public Task<IReadOnlyDictionary<string, string>> StateGetAllAsync(CancellationToken cancellationToken = default) =>
         RunJsonAsync(
-            "state-get",
-            ["--format=json"],
-            null,
+            ReadRequests.StateGet(),
             (root, json) => json.StringMap(root, "the unit state", nullIsEmpty: true),
             cancellationToken);
 

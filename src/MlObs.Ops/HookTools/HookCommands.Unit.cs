@@ -10,9 +10,7 @@ public sealed partial class HookCommands
     /// <returns>Option name to its JSON value (string, number, boolean); the elements stay valid after the call.</returns>
     public Task<IReadOnlyDictionary<string, JsonElement>> ConfigGetAsync(CancellationToken cancellationToken = default) =>
         RunJsonAsync<IReadOnlyDictionary<string, JsonElement>>(
-            "config-get",
-            ["--format=json"],
-            null,
+            ReadRequests.ConfigGet(),
             (root, json) =>
             {
                 var config = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -30,9 +28,7 @@ public sealed partial class HookCommands
     /// <returns><see langword="true"/> when this unit holds the leadership lease.</returns>
     public Task<bool> IsLeaderAsync(CancellationToken cancellationToken = default) =>
         RunJsonAsync(
-            "is-leader",
-            ["--format=json"],
-            null,
+            ReadRequests.IsLeader(),
             (root, json) => json.Boolean(root, "the leadership answer"),
             cancellationToken);
 

@@ -34,9 +34,7 @@ public sealed partial class HookCommands
     {
         ArgumentException.ThrowIfNullOrEmpty(endpoint);
         return RunJsonAsync<IReadOnlyList<RelationRef>>(
-            "relation-ids",
-            [endpoint, "--format=json"],
-            null,
+            ReadRequests.RelationIds(endpoint),
             (root, json) =>
             {
                 var refs = new List<RelationRef>();
@@ -177,6 +175,10 @@ public sealed partial class HookCommands
 
         return result.Stdout ?? string.Empty;
     }
+
+    /// <summary>Runs <paramref name="request"/> and parses its stdout as JSON.</summary>
+    private Task<T> RunJsonAsync<T>(HookCommandRequest request, Func<JsonElement, ToolJson, T> parse, CancellationToken cancellationToken) =>
+        RunJsonAsync(request.Tool, request.Arguments, request.Stdin, parse, cancellationToken);
 
     /// <summary>Runs <paramref name="tool"/> and parses its stdout as JSON (empty stdout reads as <c>null</c>).</summary>
     private async Task<T> RunJsonAsync<T>(

@@ -31,6 +31,13 @@ public sealed class CharmHostOptions
     /// <summary>Where the Pebble socket of a container is; null for Juju's <c>/charm/containers/&lt;name&gt;/pebble.socket</c>.</summary>
     public Func<string, string>? PebbleSocketPath { get; init; }
 
+    /// <summary>
+    /// The hook-tool reads this charm makes in most dispatches of the kind given (see <see cref="HookToolReads"/>):
+    /// asked of the unit agent all at once when the dispatch starts, with the unit's state, so that the answers
+    /// arrive while the charm starts instead of one round trip at a time. Null asks ahead for the unit's state only.
+    /// </summary>
+    public Func<JujuContext, HookToolReads>? ReadAhead { get; init; }
+
     /// <summary>The lowest level sent to <c>juju-log</c> (ops sends DEBUG; Juju filters by model config).</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Debug;
 
@@ -98,6 +105,12 @@ public static class CharmHost
 
         try
         {
+            // First, so that the agent answers while the metadata is read and the charm is built.
+            if (runner is IReadAheadRunner readAhead)
+            {
+                readAhead.ReadAhead((options.ReadAhead?.Invoke(context) ?? HookToolReads.None).ToRequests(), cancellationToken);
+            }
+
             var meta = CharmMeta.Load(context.CharmDir);
             var store = await StateStore.LoadAsync(commands, cancellationToken).ConfigureAwait(false);
             var model = new Model(context, meta, commands, options.TimeProvider, options.PebbleSocketPath, store);
@@ -174,10 +187,13 @@ public static class CharmHost
         return new DisposableRunner(socket, socket);
     }
 
-    private sealed class DisposableRunner(IHookCommandRunner runner, IDisposable? owned) : IHookCommandRunner, IDisposable
+    private sealed class DisposableRunner(IHookCommandRunner runner, IDisposable? owned) : IHookCommandRunner, IReadAheadRunner, IDisposable
     {
         public Task<HookCommandResult> RunAsync(HookCommandRequest request, CancellationToken cancellationToken = default) =>
             runner.RunAsync(request, cancellationToken);
+
+        public void ReadAhead(IReadOnlyList<HookCommandRequest> reads, CancellationToken cancellationToken) =>
+            (runner as IReadAheadRunner)?.ReadAhead(reads, cancellationToken);
 
         public void Dispose() => owned?.Dispose();
     }

@@ -214,15 +214,8 @@ public sealed class AgentSocketHookRunnerTests(SampleCharmPublish publish) : IAs
     {
         var fallback = new FakeHookCommandRunner().Respond("config-get", stdout: "{}\n");
         var path = Path.Combine(_root, "garbage.socket");
-        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(path));
-        listener.Listen(1);
-        var garbage = Task.Run(async () =>
-        {
-            using var client = await listener.AcceptAsync();
-            await client.SendAsync("HTTP/1.1 400 Bad Request\r\n\r\n"u8.ToArray());
-            client.Shutdown(SocketShutdown.Both);
-        });
+        using var listener = Listen(path);
+        var garbage = AnswerGarbageOnceAsync(listener);
         using var runner = Socket(fallback, path);
 
         var result = await runner.RunAsync(new HookCommandRequest("config-get", ["--format=json"]));
@@ -264,6 +257,126 @@ public sealed class AgentSocketHookRunnerTests(SampleCharmPublish publish) : IAs
         Assert.Empty(Drain());
     }
 
+    [SkippableFact]
+    public async Task ReadAhead_TheSameCallsLater_TakeTheAnswersOfOneWrite()
+    {
+        _answer = call => HookToolReply.Ok($"{call.Tool} {string.Join(' ', call.Args)}\n");
+        using var runner = Socket(fallback: new FakeHookCommandRunner { Strict = true });
+
+        runner.ReadAhead([new("state-get", ["--format=json"]), new("is-leader", ["--format=json"]), new("config-get", ["--format=json"])], CancellationToken.None);
+        var leader = await runner.RunAsync(new HookCommandRequest("is-leader", ["--format=json"]));
+        var state = await runner.RunAsync(new HookCommandRequest("state-get", ["--format=json"]));
+        var config = await runner.RunAsync(new HookCommandRequest("config-get", ["--format=json"]));
+        var asked = Drain();
+        var again = await runner.RunAsync(new HookCommandRequest("is-leader", ["--format=json"]));
+
+        Assert.Equal(("is-leader --format=json\n", "state-get --format=json\n", "config-get --format=json\n"), (leader.Stdout, state.Stdout, config.Stdout));
+        Assert.Equal(["state-get", "is-leader", "config-get"], asked.Select(c => c.Tool));
+        Assert.All(asked, c => Assert.Equal(Path.GetFullPath(CharmDir), c.WorkingDirectory));
+        // An answer is taken once: the same call again is asked again.
+        Assert.Equal("is-leader --format=json\n", again.Stdout);
+        Assert.Equal(["is-leader"], Drain().Select(c => c.Tool));
+        Assert.Equal(4, runner.SocketCalls);
+        Assert.Null(runner.FallbackReason);
+    }
+
+    [SkippableFact]
+    public async Task ReadAhead_AToolThatMayChangeAnswers_DropsTheAnswersNotTaken()
+    {
+        var leaderAnswers = 0;
+        _answer = call => HookToolReply.Ok(call.Tool == "is-leader" ? $"{++leaderAnswers}\n" : "{}\n");
+        using var runner = Socket(fallback: new FakeHookCommandRunner { Strict = true });
+
+        runner.ReadAhead([new("is-leader", ["--format=json"]), new("config-get", ["--format=json"])], CancellationToken.None);
+        _ = await runner.RunAsync(new HookCommandRequest("config-get", ["--format=json"]));
+        _ = await runner.RunAsync(new HookCommandRequest("juju-log", ["--log-level", "INFO", "--", "logging changes nothing"]));
+        _ = await runner.RunAsync(new HookCommandRequest("status-set", ["--application=False", "active", "--", ""]));
+        var leader = await runner.RunAsync(new HookCommandRequest("is-leader", ["--format=json"]));
+
+        // The answer read ahead (1) came before status-set ran; the call after it is asked again (2).
+        Assert.Equal("2\n", leader.Stdout);
+        Assert.Equal(["is-leader", "config-get", "juju-log", "status-set", "is-leader"], Drain().Select(c => c.Tool));
+        Assert.Null(runner.FallbackReason);
+    }
+
+    [SkippableFact]
+    public async Task ReadAhead_JujuLogBetween_KeepsTheAnswers()
+    {
+        using var runner = Socket(fallback: new FakeHookCommandRunner { Strict = true });
+
+        runner.ReadAhead([new("is-leader", ["--format=json"])], CancellationToken.None);
+        _ = await runner.RunAsync(new HookCommandRequest("juju-log", ["--log-level", "INFO", "--", "hello"]));
+        _ = await runner.RunAsync(new HookCommandRequest("is-leader", ["--format=json"]));
+
+        Assert.Equal(["is-leader", "juju-log"], Drain().Select(c => c.Tool));
+    }
+
+    [Fact]
+    public async Task ReadAhead_AnswersInAnotherOrder_AreMatchedBySequenceNumber()
+    {
+        // Juju's agent runs the calls of a connection each on a goroutine: the answers may come in any order.
+        await using var agent = ScriptedAgent.Start(Path.Combine(_root, "reversed.socket"), (_, request) => request.Args[0], reverseBatchesOf: 3);
+        using var runner = Socket(new FakeHookCommandRunner { Strict = true }, agent.Path);
+
+        runner.ReadAhead([new("relation-ids", ["a"]), new("relation-ids", ["b"]), new("relation-ids", ["c"])], CancellationToken.None);
+        var b = await runner.RunAsync(new HookCommandRequest("relation-ids", ["b"]));
+        var a = await runner.RunAsync(new HookCommandRequest("relation-ids", ["a"]));
+        var c = await runner.RunAsync(new HookCommandRequest("relation-ids", ["c"]));
+
+        Assert.Equal(("a", "b", "c"), (a.Stdout, b.Stdout, c.Stdout));
+        Assert.Equal(3, runner.SocketCalls);
+        Assert.Equal(1, agent.Connections);
+    }
+
+    [Fact]
+    public async Task ReadAhead_NoSocket_TheCallsRunAsProcesses()
+    {
+        var fallback = new FakeHookCommandRunner().Respond("is-leader", stdout: "true\n");
+        using var runner = Socket(fallback, Path.Combine(_root, "no-such.socket"));
+
+        runner.ReadAhead([new("is-leader", ["--format=json"])], CancellationToken.None);
+        var result = await runner.RunAsync(new HookCommandRequest("is-leader", ["--format=json"]));
+
+        Assert.Equal("true\n", result.Stdout);
+        Assert.Single(fallback.Calls);
+        Assert.Contains("no-such.socket", runner.FallbackReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadAhead_ServerSpeaksGarbage_TheReadRunsAsAProcess()
+    {
+        var fallback = new FakeHookCommandRunner().Respond("config-get", stdout: "{}\n");
+        var path = Path.Combine(_root, "garbage-ahead.socket");
+        using var listener = Listen(path);
+        var garbage = AnswerGarbageOnceAsync(listener);
+        using var runner = Socket(fallback, path);
+
+        runner.ReadAhead([new("config-get", ["--format=json"])], CancellationToken.None);
+        var result = await runner.RunAsync(new HookCommandRequest("config-get", ["--format=json"]));
+        await garbage;
+
+        // The read may have reached the peer, but a read changes nothing, so it runs again as a process.
+        Assert.Equal("{}\n", result.Stdout);
+        Assert.Single(fallback.Calls);
+        Assert.StartsWith("the agent socket does not answer Jujuc.Main", runner.FallbackReason, StringComparison.Ordinal);
+    }
+
+    private static Socket Listen(string path)
+    {
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen(1);
+        return listener;
+    }
+
+    // A peer that is not Juju's agent: it answers the first connection with HTTP and hangs up.
+    private static async Task AnswerGarbageOnceAsync(Socket listener)
+    {
+        using var client = await listener.AcceptAsync();
+        await client.SendAsync("HTTP/1.1 400 Bad Request\r\n\r\n"u8.ToArray());
+        client.Shutdown(SocketShutdown.Both);
+    }
+
     /// <summary>
     /// An agent that answers the probe as Juju does and each Jujuc.Main call (numbered from 1)
     /// with stdout from <c>answer</c>; a null answer closes the connection instead of replying.
@@ -276,10 +389,13 @@ public sealed class AgentSocketHookRunnerTests(SampleCharmPublish publish) : IAs
         private readonly Task _loop;
         private int _connections;
 
-        private ScriptedAgent(string path, Func<int, JujucRequest, string?> answer)
+        private readonly int _reverseBatchesOf;
+
+        private ScriptedAgent(string path, Func<int, JujucRequest, string?> answer, int reverseBatchesOf)
         {
             Path = path;
             _answer = answer;
+            _reverseBatchesOf = reverseBatchesOf;
             _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             _listener.Bind(new UnixDomainSocketEndPoint(path));
             _listener.Listen(8);
@@ -292,7 +408,8 @@ public sealed class AgentSocketHookRunnerTests(SampleCharmPublish publish) : IAs
 
         public ConcurrentQueue<JujucRequest> Received { get; } = new();
 
-        public static ScriptedAgent Start(string path, Func<int, JujucRequest, string?> answer) => new(path, answer);
+        /// <param name="reverseBatchesOf">When above 1, calls are held until that many arrived and answered last first.</param>
+        public static ScriptedAgent Start(string path, Func<int, JujucRequest, string?> answer, int reverseBatchesOf = 1) => new(path, answer, reverseBatchesOf);
 
         public async ValueTask DisposeAsync()
         {
@@ -319,6 +436,7 @@ public sealed class AgentSocketHookRunnerTests(SampleCharmPublish publish) : IAs
                 Interlocked.Increment(ref _connections);
                 await using var stream = new NetworkStream(client);
                 var connection = new JujucRpcServerConnection(stream);
+                var held = new List<(JujucIncomingCall Call, string Stdout)>();
                 while (await connection.ReadAsync(_stop.Token) is { Request: { } request } call)
                 {
                     if (request.CommandName.Length == 0)
@@ -333,7 +451,18 @@ public sealed class AgentSocketHookRunnerTests(SampleCharmPublish publish) : IAs
                         break;
                     }
 
-                    await connection.ReplyAsync(call, 0, Encoding.UTF8.GetBytes(stdout), [], _stop.Token);
+                    held.Add((call, stdout));
+                    if (held.Count < _reverseBatchesOf)
+                    {
+                        continue;
+                    }
+
+                    for (var i = held.Count - 1; i >= 0; i--)
+                    {
+                        await connection.ReplyAsync(held[i].Call, 0, Encoding.UTF8.GetBytes(held[i].Stdout), [], _stop.Token);
+                    }
+
+                    held.Clear();
                 }
             }
         }

@@ -13,6 +13,7 @@ using MlObs.Cos.LokiPushApi;
 using MlObs.Cos.PrometheusScrape;
 using MlObs.Ops;
 using MlObs.Ops.HookTools;
+using MlObs.Ops.Hosting;
 using MlObs.Ops.Pebble;
 
 namespace DriftMonitorCharm;
@@ -88,6 +89,26 @@ public sealed class DriftMonitorK8sCharm : CharmBase
         On.Action("list-models").Observe(OnListModelsAsync);
         On.CollectUnitStatus.Observe(OnCollectUnitStatusAsync);
     }
+
+    /// <summary>
+    /// The hook-tool reads a dispatch of this kind makes, asked of the agent all at once when it starts
+    /// (<see cref="CharmHostOptions.ReadAhead"/>): collect-status reads the configuration in every dispatch; a reconcile
+    /// also reads leadership, the opened ports and the relations of the scrape job, the dashboards and the ingress.
+    /// </summary>
+    public static HookToolReads ReadsOfDispatch(JujuContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return !context.IsAction && ReconcilingHooks.Contains(context.HookName)
+            ? new HookToolReads { Config = true, IsLeader = true, OpenedPorts = true, RelationIds = ["metrics-endpoint", "grafana-dashboard", Ingress.Endpoint] }
+            : new HookToolReads { Config = true };
+    }
+
+    // The hooks whose handler is ReconcileAsync (the constructor's observers).
+    private static readonly HashSet<string> ReconcilingHooks = new(StringComparer.Ordinal)
+    {
+        "config-changed", "upgrade-charm", "leader-elected", "secret-changed", ContainerName + "-pebble-ready", "data-storage-attached",
+        Ingress.Endpoint + "-relation-joined", Ingress.Endpoint + "-relation-changed",
+    };
 
     /// <summary>The Pebble layer of the workload for these settings; <paramref name="revision"/> changes when its files do.</summary>
     internal static Layer BuildLayer(CharmSettings settings, bool withToken, string revision)

@@ -4,4 +4,8 @@ using DriftMonitorCharm;
 using Microsoft.Extensions.Logging;
 using MlObs.Ops;
 
-return await CharmHost.RunAsync(framework => new DriftMonitorK8sCharm(framework), new CharmHostOptions { MinimumLogLevel = LogLevel.Information });
+return await CharmHost.RunAsync(framework => new DriftMonitorK8sCharm(framework), new CharmHostOptions
+{
+    MinimumLogLevel = LogLevel.Information,
+    ReadAhead = DriftMonitorK8sCharm.ReadsOfDispatch,
+});

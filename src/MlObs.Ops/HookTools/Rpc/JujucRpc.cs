@@ -122,13 +122,21 @@ internal static class JujucWire
 }
 
 /// <summary>
-/// The client end of one connection to the agent: <c>Jujuc.Main</c> calls one after another, with
-/// net/rpc's sequence numbers, on a connected stream.
+/// The client end of one connection to the agent: <c>Jujuc.Main</c> calls with net/rpc's sequence
+/// numbers, on a connected stream. A call is usually written and answered before the next one
+/// (<see cref="Call"/>), but several may be written at once (<see cref="Send"/>) and their replies
+/// taken later in any order (<see cref="Receive"/>): Go's rpc server reads every request of a
+/// connection as it comes and answers each when it is done, matched by its sequence number.
 /// </summary>
 internal sealed class JujucRpcClient(Stream stream)
 {
+    // Marks a reply nobody waits for any more; dropped when it is read.
+    private static readonly JujucResponse Forgotten = JujucResponse.Failed("forgotten");
+
     private readonly GobEncoder _encoder = new();
     private readonly GobDecoder _decoder = new();
+    // Written and not yet received: the reply read for each once it arrives ahead of the one waited for (null until then).
+    private readonly Dictionary<ulong, JujucResponse?> _outstanding = [];
     private ulong _seq;
 
     /// <summary>
@@ -144,45 +152,140 @@ internal sealed class JujucRpcClient(Stream stream)
     public JujucResponse Call(JujucRequest request)
     {
         RequestWritten = false;
-        var seq = _seq++;
-        var output = new GobWriter(512 + (request.Stdin?.Length ?? 0));
-        _encoder.Encode(output, new GobStruct(JujucWire.RequestHeader).Set(0, JujucWire.ServiceMethod).Set(1, seq));
-        _encoder.Encode(output, JujucWire.ToGob(request));
+        var seq = Send([request]);
+        RequestWritten = true;
+        return Receive(seq);
+    }
+
+    /// <summary>Writes <paramref name="requests"/> in one write, without waiting for a reply; their sequence numbers follow on from the returned one.</summary>
+    /// <returns>The sequence number of the first request.</returns>
+    /// <exception cref="IOException">Writing the connection failed (the agent may have received some of the requests).</exception>
+    public ulong Send(IReadOnlyList<JujucRequest> requests)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(requests.Count);
+        var first = _seq;
+        var size = 0;
+        foreach (var request in requests)
+        {
+            size += 512 + (request.Stdin?.Length ?? 0);
+        }
+
+        var output = new GobWriter(size);
+        foreach (var request in requests)
+        {
+            var seq = _seq++;
+            _encoder.Encode(output, new GobStruct(JujucWire.RequestHeader).Set(0, JujucWire.ServiceMethod).Set(1, seq));
+            _encoder.Encode(output, JujucWire.ToGob(request));
+            _outstanding.Add(seq, null);
+        }
+
         stream.Write(output.WrittenSpan);
         stream.Flush();
-        RequestWritten = true;
+        return first;
+    }
 
-        var header = JujucWire.ReadValue(stream, _decoder, JujucWire.ResponseHeader);
-        if (header.GetUint(1) != seq)
+    /// <summary>The reply to the request sent as <paramref name="seq"/>, reading (and keeping) the replies to other outstanding requests that arrive first.</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="seq"/> is not outstanding.</exception>
+    /// <exception cref="InvalidDataException">A reply answers no outstanding request, or is not a net/rpc reply.</exception>
+    /// <exception cref="EndOfStreamException">The agent closed the connection before replying.</exception>
+    /// <exception cref="IOException">Reading the connection failed.</exception>
+    public JujucResponse Receive(ulong seq)
+    {
+        if (!_outstanding.TryGetValue(seq, out var kept) || ReferenceEquals(kept, Forgotten))
         {
-            throw new InvalidDataException($"the agent answered call {header.GetUint(1)}, not call {seq}");
+            throw new InvalidOperationException($"call {seq} was not sent, or was already received or forgotten");
         }
 
-        var error = header.GetString(2);
-        if (error.Length > 0)
+        while (kept is null)
         {
-            _ = JujucWire.ReadValue(stream, _decoder, expected: null);
-            return JujucResponse.Failed(error);
+            var (answered, response) = ReadReply(seq);
+            if (answered == seq)
+            {
+                kept = response;
+            }
+            else
+            {
+                _outstanding[answered] = response;
+            }
         }
 
-        var body = JujucWire.ReadValue(stream, _decoder, JujucWire.ExecResponse);
-        return new JujucResponse(null, body.GetInt(0), body.GetBytes(1), body.GetBytes(2));
+        _outstanding.Remove(seq);
+        return kept;
+    }
+
+    /// <summary>Gives up on the reply to <paramref name="seq"/>: it is read and dropped when it arrives ahead of another.</summary>
+    public void Forget(ulong seq)
+    {
+        if (_outstanding.TryGetValue(seq, out var kept) && kept is not null)
+        {
+            _outstanding.Remove(seq);
+        }
+        else if (_outstanding.ContainsKey(seq))
+        {
+            _outstanding[seq] = Forgotten;
+        }
+    }
+
+    private (ulong Seq, JujucResponse Response) ReadReply(ulong waitingFor)
+    {
+        while (true)
+        {
+            var header = JujucWire.ReadValue(stream, _decoder, JujucWire.ResponseHeader);
+            var answered = header.GetUint(1);
+            if (!_outstanding.TryGetValue(answered, out var slot) || (slot is not null && !ReferenceEquals(slot, Forgotten)))
+            {
+                throw new InvalidDataException($"the agent answered call {answered}, not call {waitingFor}");
+            }
+
+            JujucResponse response;
+            var error = header.GetString(2);
+            if (error.Length > 0)
+            {
+                _ = JujucWire.ReadValue(stream, _decoder, expected: null);
+                response = JujucResponse.Failed(error);
+            }
+            else
+            {
+                var body = JujucWire.ReadValue(stream, _decoder, JujucWire.ExecResponse);
+                response = new JujucResponse(null, body.GetInt(0), body.GetBytes(1), body.GetBytes(2));
+            }
+
+            if (ReferenceEquals(slot, Forgotten))
+            {
+                _outstanding.Remove(answered);
+                continue;
+            }
+
+            return (answered, response);
+        }
     }
 
     /// <summary>
-    /// Checks that the peer speaks this protocol without running anything: <c>Jujuc.Main</c>
+    /// The request that checks that the peer speaks this protocol without running anything: <c>Jujuc.Main</c>
     /// rejects a request without a command name before it looks at anything else
     /// (<c>bad request: command not specified</c>).
     /// </summary>
+    public static JujucRequest ProbeRequest(string contextId) => new(contextId, "/", string.Empty, [], null);
+
+    /// <summary>Checks the answer to <see cref="ProbeRequest"/>: Juju's agent answers it with an RPC error.</summary>
     /// <exception cref="InvalidDataException">The peer answered, but not as Juju's agent does.</exception>
-    public void Probe(string contextId)
+    public static void CheckProbeAnswer(JujucResponse response)
     {
-        var response = Call(new JujucRequest(contextId, "/", string.Empty, [], null));
         if (response.Error is null)
         {
             throw new InvalidDataException("the agent ran a request without a command name");
         }
     }
+
+    /// <summary>What a hook tool prints and exits with for <paramref name="response"/>: an RPC error becomes <c>ERROR &lt;error&gt;</c> on stderr and exit code 1.</summary>
+    public static JujucOutcome ToOutcome(JujucResponse response) =>
+        response.Error is null
+            ? new JujucOutcome(unchecked((int)response.Code) & 0xff, response.Stdout, response.Stderr)
+            : new JujucOutcome(1, [], System.Text.Encoding.UTF8.GetBytes($"ERROR {response.Error}\n"));
+
+    /// <summary>Checks that the peer speaks this protocol without running anything (<see cref="ProbeRequest"/>).</summary>
+    /// <exception cref="InvalidDataException">The peer answered, but not as Juju's agent does.</exception>
+    public void Probe(string contextId) => CheckProbeAnswer(Call(ProbeRequest(contextId)));
 
     /// <summary>
     /// Runs a tool as jujuc does: the request without stdin; when the agent answers ErrNoStdin, the
@@ -197,9 +300,7 @@ internal sealed class JujucRpcClient(Stream stream)
             response = Call(request with { Stdin = readStdin() });
         }
 
-        return response.Error is null
-            ? new JujucOutcome(unchecked((int)response.Code) & 0xff, response.Stdout, response.Stderr)
-            : new JujucOutcome(1, [], System.Text.Encoding.UTF8.GetBytes($"ERROR {response.Error}\n"));
+        return ToOutcome(response);
     }
 }
 

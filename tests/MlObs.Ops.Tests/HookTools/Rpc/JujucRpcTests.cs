@@ -120,6 +120,33 @@ public sealed class JujucRpcTests
     }
 
     [Fact]
+    public async Task Client_SeveralCallsInOneWrite_AnswersTakenBySequenceNumber_ForgottenOnesDropped()
+    {
+        var toClient = new MemoryStream();
+        var server = new JujucRpcServerConnection(toClient);
+        foreach (var seq in new ulong[] { 2, 0, 1 })
+        {
+            await server.ReplyAsync(new JujucIncomingCall("Jujuc.Main", seq, null), (long)seq, Encoding.UTF8.GetBytes($"answer {seq}"), [], CancellationToken.None);
+        }
+
+        var stream = new ScriptedStream(toClient.ToArray());
+        var client = new JujucRpcClient(stream);
+
+        var first = client.Send([RelationSet, RelationSet with { CommandName = "is-leader" }, RelationSet with { CommandName = "config-get" }]);
+        var written = stream.Written.Length;
+        client.Forget(0);
+        var one = client.Receive(1);
+        var two = client.Receive(2);
+
+        Assert.Equal(0UL, first);
+        Assert.True(written > 0);
+        Assert.Equal((1L, "answer 1"), (one.Code, Encoding.UTF8.GetString(one.Stdout)));
+        Assert.Equal((2L, "answer 2"), (two.Code, Encoding.UTF8.GetString(two.Stdout)));
+        Assert.Throws<InvalidOperationException>(() => client.Receive(0));
+        Assert.Throws<InvalidOperationException>(() => client.Receive(1));
+    }
+
+    [Fact]
     public void Client_ConnectionClosedBeforeTheAnswer_ThrowsEndOfStream()
     {
         var client = new JujucRpcClient(new ScriptedStream([]));
