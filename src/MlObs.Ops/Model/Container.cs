@@ -80,7 +80,7 @@ public sealed class Container
     public async Task<bool> EnsureLayerAsync(string label, Layer layer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        return await ApplyOnceAsync("layer:" + label, layer.ToYaml(), async () =>
+        return await ApplyOnceAsync("layer:" + label, layer.Digest(), async () =>
         {
             var plan = await Pebble.GetPlanAsync(cancellationToken).ConfigureAwait(false);
             if (plan.Includes(layer))
@@ -134,7 +134,7 @@ public sealed class Container
         ArgumentNullException.ThrowIfNull(content);
         var inputs = string.Join(
             "\0", content, options?.MakeDirs ?? false, options?.Permissions, options?.User, options?.UserId, options?.Group, options?.GroupId);
-        return await ApplyOnceAsync("file:" + path, inputs, async () =>
+        return await ApplyOnceAsync("file:" + path, PebbleMemory.Digest(inputs), async () =>
         {
             await Pebble.PushAsync(path, content, options, cancellationToken).ConfigureAwait(false);
             return true;
@@ -159,16 +159,15 @@ public sealed class Container
     /// <returns>The name.</returns>
     public override string ToString() => Name;
 
-    // Runs apply unless the unit's memory says item was applied from the same inputs on the Pebble running now, and
-    // remembers it after apply succeeds. Without a memory (no unit state), apply always runs. False when skipped.
-    private async Task<bool> ApplyOnceAsync(string item, string inputs, Func<Task<bool>> apply, CancellationToken cancellationToken)
+    // Runs apply unless the unit's memory says item was applied from inputs with the same digest on the Pebble running
+    // now, and remembers it after apply succeeds. Without a memory (no unit state), apply always runs. False when skipped.
+    private async Task<bool> ApplyOnceAsync(string item, string digest, Func<Task<bool>> apply, CancellationToken cancellationToken)
     {
         if (_memory is null)
         {
             return await apply().ConfigureAwait(false);
         }
 
-        var digest = PebbleMemory.Digest(inputs);
         var bootId = await BootIdAsync(cancellationToken).ConfigureAwait(false);
         if (_memory.Holds(bootId, item, digest))
         {

@@ -81,19 +81,23 @@ internal sealed class PebbleMemory
 
         try
         {
-            if (JsonNode.Parse(json) is JsonObject root
-                && root["boot-id"] is JsonValue boot && boot.TryGetValue<string>(out var bootId)
-                && root["applied"] is JsonObject applied)
+            // JsonDocument, not JsonNode: JsonValue.TryGetValue<T> is a generic virtual call, which starts Native AOT's
+            // type loader in every dispatch that reads this record.
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("boot-id", out var boot) && boot.ValueKind == JsonValueKind.String
+                && root.TryGetProperty("applied", out var applied) && applied.ValueKind == JsonValueKind.Object)
             {
-                foreach (var (name, value) in applied)
+                foreach (var entry in applied.EnumerateObject())
                 {
-                    if (value is JsonValue v && v.TryGetValue<string>(out var digest))
+                    if (entry.Value.ValueKind == JsonValueKind.String)
                     {
-                        _applied[name] = digest;
+                        _applied[entry.Name] = entry.Value.GetString()!;
                     }
                 }
 
-                _bootId = bootId;
+                _bootId = boot.GetString();
             }
         }
         catch (JsonException)

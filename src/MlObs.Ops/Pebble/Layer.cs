@@ -51,6 +51,9 @@ public sealed record Layer
     /// <returns>The YAML document.</returns>
     public string ToYaml() => LayerYamlWriter.Write(this);
 
+    /// <summary>A digest of everything <see cref="ToYaml"/> writes, without writing YAML (change detection).</summary>
+    internal string Digest() => LayerYamlWriter.Digest(this);
+
     /// <summary>Checks the rules Pebble applies to a single layer before accepting it.</summary>
     /// <exception cref="PebbleLayerException">An entry has no <c>override</c>, a reserved or empty name, an action not allowed where it is, an invalid duration, a <c>backoff-factor</c> below 1, an unknown log-target type or a <c>pebble_</c> label.</exception>
     public void Validate() => LayerRules.ValidateLayer(this);

@@ -1,7 +1,10 @@
-// LayerYamlWriter: emits a layer or plan as YAML with Pebble's key names and field order, maps
-// sorted by key, unset fields left out, and strings quoted whenever YAML would read them as
-// something else.
+// LayerYamlWriter: walks a layer or plan in Pebble's key names and field order, maps sorted by key,
+// unset fields left out, into a sink: YAML (strings quoted whenever YAML would read them as something
+// else), or a digest of the same walk, which needs neither YAML's emitter nor its quoting rules.
+using System.Buffers.Binary;
 using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -10,22 +13,53 @@ namespace MlObs.Ops.Pebble;
 
 internal sealed partial class LayerYamlWriter
 {
-    private readonly Emitter _emitter;
+    private readonly ISink _sink;
 
-    private LayerYamlWriter(TextWriter writer) => _emitter = new Emitter(writer);
+    private LayerYamlWriter(ISink sink) => _sink = sink;
+
+    // What the walk produces: a map, a list, a scalar written as it is (keys, numbers), a string value.
+    private interface ISink
+    {
+        void BeginMap();
+
+        void EndMap();
+
+        void BeginList();
+
+        void EndList();
+
+        void Plain(string value);
+
+        void String(string value);
+    }
 
     public static string Write(Layer layer)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
-        var writer = new LayerYamlWriter(text);
-        writer.Document(layer);
+        var yaml = new YamlSink(text);
+        new LayerYamlWriter(yaml).Document(layer);
+        yaml.End();
         return text.ToString();
     }
 
+    /// <summary>
+    /// A digest of everything <see cref="Write"/> would write (the same walk, every field): equal layers give equal
+    /// digests, a changed field a different one. For change detection (Container.EnsureLayerAsync), not for Pebble.
+    /// </summary>
+    public static string Digest(Layer layer)
+    {
+        var digest = new DigestSink();
+        new LayerYamlWriter(digest).Document(layer);
+        return digest.Finish();
+    }
+
+    internal static bool NeedsQuotes(string value) => value.Length == 0 || NonString().IsMatch(value);
+
+    [GeneratedRegex(@"^(~|null|true|false|yes|no|on|off|y|n|[-+]?\.(inf|nan)|[-+]?[0-9.][0-9a-fA-FxXoObB_.:+-]*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NonString();
+
     private void Document(Layer layer)
     {
-        _emitter.Emit(new StreamStart());
-        _emitter.Emit(new DocumentStart());
         BeginMap();
         Text("summary", layer.Summary);
         Text("description", layer.Description);
@@ -33,8 +67,6 @@ internal sealed partial class LayerYamlWriter
         Entries("checks", layer.Checks, Check);
         Entries("log-targets", layer.LogTargets, LogTarget);
         EndMap();
-        _emitter.Emit(new DocumentEnd(isImplicit: true));
-        _emitter.Emit(new StreamEnd());
     }
 
     // Field order follows the Go structs in pebble:internals/plan/plan.go, as GET /v1/plan prints them.
@@ -172,13 +204,13 @@ internal sealed partial class LayerYamlWriter
         }
 
         Key(key);
-        _emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, isImplicit: true, SequenceStyle.Block));
+        _sink.BeginList();
         foreach (var item in items)
         {
             String(item);
         }
 
-        _emitter.Emit(new SequenceEnd());
+        _sink.EndList();
     }
 
     private void Map(string key, IReadOnlyDictionary<string, string> map)
@@ -199,25 +231,86 @@ internal sealed partial class LayerYamlWriter
         EndMap();
     }
 
-    private void BeginMap() =>
-        _emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, MappingStyle.Block));
+    private void BeginMap() => _sink.BeginMap();
 
-    private void EndMap() => _emitter.Emit(new MappingEnd());
+    private void EndMap() => _sink.EndMap();
 
     private void Key(string key) => Plain(key);
 
-    private void Plain(string value) => _emitter.Emit(new Scalar(value));
+    private void Plain(string value) => _sink.Plain(value);
 
-    // A string that YAML would resolve to null, a boolean or a number is double-quoted, so that
-    // Pebble's Go decoder (and any YAML 1.1 reader) sees a string.
-    private void String(string value)
+    private void String(string value) => _sink.String(value);
+
+    // YAML through YamlDotNet's emitter. A string that YAML would resolve to null, a boolean or a number is
+    // double-quoted, so that Pebble's Go decoder (and any YAML 1.1 reader) sees a string.
+    private sealed class YamlSink : ISink
     {
-        var style = NeedsQuotes(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any;
-        _emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, value, style, isPlainImplicit: true, isQuotedImplicit: true));
+        private readonly Emitter _emitter;
+
+        public YamlSink(TextWriter writer)
+        {
+            _emitter = new Emitter(writer);
+            _emitter.Emit(new StreamStart());
+            _emitter.Emit(new DocumentStart());
+        }
+
+        public void End()
+        {
+            _emitter.Emit(new DocumentEnd(isImplicit: true));
+            _emitter.Emit(new StreamEnd());
+        }
+
+        public void BeginMap() => _emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, MappingStyle.Block));
+
+        public void EndMap() => _emitter.Emit(new MappingEnd());
+
+        public void BeginList() => _emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, isImplicit: true, SequenceStyle.Block));
+
+        public void EndList() => _emitter.Emit(new SequenceEnd());
+
+        public void Plain(string value) => _emitter.Emit(new Scalar(value));
+
+        public void String(string value) =>
+            _emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, value, NeedsQuotes(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any, isPlainImplicit: true, isQuotedImplicit: true));
     }
 
-    internal static bool NeedsQuotes(string value) => value.Length == 0 || NonString().IsMatch(value);
+    // XxHash128 over the walk's events: a tag byte per event, and each scalar as its UTF-8 length and bytes, so
+    // that no two different walks feed the same bytes.
+    private sealed class DigestSink : ISink
+    {
+        private readonly XxHash128 _hash = new();
+        private byte[] _buffer = new byte[256];
 
-    [GeneratedRegex(@"^(~|null|true|false|yes|no|on|off|y|n|[-+]?\.(inf|nan)|[-+]?[0-9.][0-9a-fA-FxXoObB_.:+-]*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex NonString();
+        public DigestSink() => _hash.Append("pebble-layer/1"u8);
+
+        public void BeginMap() => Tag((byte)'{');
+
+        public void EndMap() => Tag((byte)'}');
+
+        public void BeginList() => Tag((byte)'[');
+
+        public void EndList() => Tag((byte)']');
+
+        public void Plain(string value) => Scalar((byte)'p', value);
+
+        public void String(string value) => Scalar((byte)'s', value);
+
+        public string Finish() => Convert.ToHexStringLower(_hash.GetCurrentHash());
+
+        private void Tag(byte tag) => _hash.Append([tag]);
+
+        private void Scalar(byte tag, string value)
+        {
+            var length = Encoding.UTF8.GetMaxByteCount(value.Length) + 5;
+            if (_buffer.Length < length)
+            {
+                _buffer = new byte[length];
+            }
+
+            _buffer[0] = tag;
+            var written = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(5));
+            BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(1), written);
+            _hash.Append(_buffer.AsSpan(0, written + 5));
+        }
+    }
 }
