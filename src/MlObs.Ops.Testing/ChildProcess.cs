@@ -11,6 +11,12 @@ namespace MlObs.Ops.Testing;
 /// <param name="Stderr">Everything it wrote to standard error.</param>
 public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
 {
+    /// <summary>
+    /// How long the process ran: from just before it was started to the moment it was reaped (the exit the
+    /// runtime's child watcher saw), without the time this process took to hand the exit on to its awaiter.
+    /// </summary>
+    public TimeSpan Ran { get; init; }
+
     /// <summary>Exit code and output, for assertion messages.</summary>
     public string Describe() => $"exit code {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
 }
@@ -113,6 +119,7 @@ public static class ChildProcess
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout ?? TimeSpan.FromMinutes(2));
+        var started = DateTime.UtcNow;
         using var process = (start ?? Process.Start)(startInfo)
             ?? throw new InvalidOperationException($"could not start {fileName}");
         try
@@ -136,7 +143,7 @@ public static class ChildProcess
             }
 
             await process.WaitForExitAsync(timeoutSource.Token);
-            return new ProcessResult(process.ExitCode, await stdout, await stderr);
+            return new ProcessResult(process.ExitCode, await stdout, await stderr) { Ran = process.ExitTime.ToUniversalTime() - started };
         }
         catch (OperationCanceledException)
         {

@@ -74,7 +74,10 @@ public sealed record CharmRunResult
     /// <summary>What the hook wrote to stderr (Juju logs it at WARNING).</summary>
     public required string Stderr { get; init; }
 
-    /// <summary>Wall time of the charm process alone, from start to exit.</summary>
+    /// <summary>
+    /// Wall time of the charm process alone: from just before it is started to the moment its exit is reaped
+    /// (<see cref="ProcessResult.Ran"/>), without the emulator's own work before the start and after the reap.
+    /// </summary>
     public required double DispatchSeconds { get; init; }
 
     /// <summary>Commands run in each container, by container name.</summary>
@@ -264,7 +267,6 @@ public static class CharmRunner
             // With a namespace, dispatch is forked from its thread; without, from the caller's.
             Func<ProcessStartInfo, Process?>? start = mount is null ? null : mount.Start;
             await WarmUpSpawnAsync(environment, charmDir, start, cancellationToken).ConfigureAwait(false);
-            var clock = Stopwatch.StartNew();
             ProcessResult process;
             try
             {
@@ -281,7 +283,6 @@ public static class CharmRunner
                 throw new CharmRunException($"{HookEnvironment.DispatchPath(options.Event)} did not finish within {options.Timeout.TotalSeconds:0} s and was killed");
             }
 
-            clock.Stop();
             var state = process.ExitCode == 0 ? agent.Commit() : agent.Abandon();
             state = state with { Containers = containers.Capture() };
             return new CharmRunResult
@@ -291,7 +292,7 @@ public static class CharmRunner
                 ExitCode = process.ExitCode,
                 Stdout = process.Stdout,
                 Stderr = process.Stderr,
-                DispatchSeconds = clock.Elapsed.TotalSeconds,
+                DispatchSeconds = process.Ran.TotalSeconds,
                 ExecHistory = containers.ExecHistory,
                 Warnings = warnings,
             };
