@@ -14,12 +14,9 @@ internal static class Multipart
     private static readonly byte[] CrLf = "\r\n"u8.ToArray();
     private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
 
-    /// <summary>The boundary parameter of a multipart content type, or <see langword="null"/>.</summary>
-    public static string? Boundary(MediaTypeHeaderValue? contentType)
-    {
-        var value = contentType?.Parameters.FirstOrDefault(p => string.Equals(p.Name, "boundary", StringComparison.OrdinalIgnoreCase))?.Value;
-        return value is null ? null : Unquote(value);
-    }
+    /// <summary>The boundary parameter of a multipart <c>Content-Type</c> value, unquoted, or <see langword="null"/>.</summary>
+    public static string? Boundary(string? contentType) =>
+        contentType is not null && Parameters(contentType).TryGetValue("boundary", out var boundary) ? boundary : null;
 
     /// <summary>Splits <paramref name="body"/> into parts (RFC 2046); throws <see cref="PebbleProtocolException"/> when it is not well formed.</summary>
     public static IReadOnlyList<MultipartPart> Parse(byte[] body, string boundary)
@@ -163,9 +160,6 @@ internal static class Multipart
         var index = span[start..].IndexOf(value);
         return index < 0 ? -1 : start + index;
     }
-
-    private static string Unquote(string value) =>
-        value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;
 
     /// <summary>Quotes a file name as Go's multipart writer does (backslash and double quote escaped).</summary>
     public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

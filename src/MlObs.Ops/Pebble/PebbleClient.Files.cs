@@ -79,25 +79,22 @@ public sealed partial class PebbleClient
     public async Task<byte[]> PullAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var request = NewRequest(HttpMethod.Get, "/v1/files", new Query().Add("action", "read").Add("path", path));
-
-        // Pebble refuses the read unless Accept is exactly this.
-        request.Headers.TryAddWithoutValidation("Accept", "multipart/form-data");
-        var parts = await SendAsync(request, async (response, token) =>
+        // Pebble refuses the read unless Accept is exactly multipart/form-data.
+        var query = new Query().Add("action", "read").Add("path", path);
+        var parts = await ReadAsync("/v1/files", query, "multipart/form-data", answer =>
         {
-            var body = await response.Content.ReadAsByteArrayAsync(token);
-            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            var mediaType = answer.MediaType;
             if (!string.Equals(mediaType, "multipart/form-data", StringComparison.OrdinalIgnoreCase))
             {
                 // An error envelope (e.g. 400 "must accept multipart/form-data") throws here.
-                ParseEnvelope(response, body);
+                ParseEnvelope(answer);
                 throw new PebbleProtocolException($"expected Content-Type 'multipart/form-data', got '{mediaType}'");
             }
 
-            var boundary = Multipart.Boundary(response.Content.Headers.ContentType);
+            var boundary = Multipart.Boundary(answer.ContentType);
             return string.IsNullOrEmpty(boundary)
                 ? throw new PebbleProtocolException($"invalid boundary '{boundary}'")
-                : Multipart.Parse(body, boundary);
+                : Multipart.Parse(answer.Body, boundary);
         }, cancellationToken);
 
         var metadata = parts.FirstOrDefault(p => p.Name == "response")
@@ -147,12 +144,12 @@ public sealed partial class PebbleClient
         var item = new FileItem(path, options.MakeDirs ? true : null, null, Permissions(options.Permissions), options.UserId, options.User, options.GroupId, options.Group);
         var metadata = JsonSerializer.SerializeToUtf8Bytes(new WriteFilesRequest("write", [item]), PebbleJsonContext.Default.WriteFilesRequest);
 
-        using var request = NewRequest(HttpMethod.Post, "/v1/files", null);
+        using var request = NewRequest(HttpMethod.Post, "/v1/files");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         // A boundary only has to be unlikely in the content; Guid's random bits come from the kernel, while
         // RandomNumberGenerator would load OpenSSL into the charm process for this alone.
         request.Content = new PushContent(Guid.NewGuid().ToString("N"), metadata, path, source);
-        var envelope = await SendAsync(request, async (response, token) => ParseEnvelope(response, await response.Content.ReadAsByteArrayAsync(token)), cancellationToken);
+        var envelope = await SendAsync(request, ParseEnvelope, cancellationToken);
         ThrowOnPathError(envelope.Result, path);
     }
 

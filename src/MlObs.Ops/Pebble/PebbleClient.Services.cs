@@ -136,15 +136,13 @@ public sealed partial class PebbleClient
         var query = new Query()
             .AddJoined("services", services)
             .Add("n", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var request = NewRequest(HttpMethod.Get, "/v1/logs", query);
-        return await SendAsync(request, async (response, token) =>
+        return await ReadAsync("/v1/logs", query, accept: null, answer =>
         {
-            var body = await response.Content.ReadAsByteArrayAsync(token);
-            var mediaType = response.Content.Headers.ContentType?.MediaType;
-            if (mediaType is "application/json" || (int)response.StatusCode >= 400)
+            var mediaType = answer.MediaType;
+            if (mediaType is "application/json" || answer.StatusCode >= 400)
             {
                 // Errors come as an ordinary envelope; this throws for them.
-                ParseEnvelope(response, body);
+                ParseEnvelope(answer);
                 throw PebbleResults.Bad("expected JSON lines from /v1/logs");
             }
 
@@ -154,7 +152,7 @@ public sealed partial class PebbleClient
             }
 
             var entries = new List<LogEntry>();
-            foreach (var line in Encoding.UTF8.GetString(body).Split('\n'))
+            foreach (var line in Encoding.UTF8.GetString(answer.Body).Split('\n'))
             {
                 if (line.Trim() is { Length: > 0 } text)
                 {

@@ -22,13 +22,16 @@ namespace MlObs.Ops.Pebble;
 /// </remarks>
 public sealed partial class PebbleClient : IDisposable
 {
-    private static readonly Uri BaseUri = new("http://localhost");
     private static readonly TimeSpan DefaultChangeTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollDelay = TimeSpan.FromMilliseconds(100);
 
-    private readonly HttpMessageInvoker _invoker;
+    // Reads go straight to the transport when there is one; requests with a body, and every request when a
+    // handler is injected, go through _invoker as HttpRequestMessages.
+    private readonly UnixHttpTransport? _transport;
+    private readonly Lazy<HttpMessageInvoker> _invoker;
     private readonly Lazy<HttpMessageInvoker> _upgradeInvoker;
     private readonly TimeProvider _time;
+    private int _requestMessagesMade;
 
     /// <summary>Creates a client for the Pebble socket at <paramref name="socketPath"/>.</summary>
     /// <param name="socketPath">The unix socket, e.g. <c>/charm/containers/workload/pebble.socket</c>.</param>
@@ -46,20 +49,27 @@ public sealed partial class PebbleClient : IDisposable
         SocketPath = socketPath;
         Timeout = timeout ?? DefaultTimeout;
         _time = timeProvider ?? TimeProvider.System;
-        // Requests go through UnixHttpHandler on the calling thread where libc allows; the exec
-        // websockets need a handler that upgrades connections, so SocketsHttpHandler comes in for
-        // them only, when the first exec starts.
+        // Requests go through UnixHttpTransport on the calling thread where libc allows: reads directly,
+        // requests with a body through UnixHttpHandler (made on the first of them), both on the same
+        // kept-alive connections. The exec websockets need a handler that upgrades connections, so
+        // SocketsHttpHandler comes in for them only, when the first exec starts.
         if (handler is not null)
         {
-            _invoker = new HttpMessageInvoker(handler, disposeHandler: false);
-            _upgradeInvoker = new Lazy<HttpMessageInvoker>(_invoker);
+            _invoker = new Lazy<HttpMessageInvoker>(new HttpMessageInvoker(handler, disposeHandler: false));
+            _upgradeInvoker = _invoker;
         }
         else
         {
             _upgradeInvoker = new Lazy<HttpMessageInvoker>(() => new HttpMessageInvoker(CreateSocketHandler(socketPath), disposeHandler: true));
-            _invoker = UnixHttpHandler.IsSupported
-                ? new HttpMessageInvoker(new UnixHttpHandler(socketPath), disposeHandler: true)
-                : _upgradeInvoker.Value;
+            if (UnixHttpTransport.IsSupported)
+            {
+                var transport = _transport = new UnixHttpTransport(socketPath);
+                _invoker = new Lazy<HttpMessageInvoker>(() => new HttpMessageInvoker(new UnixHttpHandler(transport, ownsTransport: false), disposeHandler: true));
+            }
+            else
+            {
+                _invoker = _upgradeInvoker;
+            }
         }
     }
 
@@ -92,12 +102,21 @@ public sealed partial class PebbleClient : IDisposable
     /// <summary>Closes the pooled connections.</summary>
     public void Dispose()
     {
-        _invoker.Dispose();
-        if (_upgradeInvoker.IsValueCreated)
+        if (_invoker.IsValueCreated)
+        {
+            _invoker.Value.Dispose();
+        }
+
+        if (_upgradeInvoker != _invoker && _upgradeInvoker.IsValueCreated)
         {
             _upgradeInvoker.Value.Dispose();
         }
+
+        _transport?.Dispose();
     }
+
+    /// <summary>How many <see cref="HttpRequestMessage"/>s this client has built (reads on the unix transport build none).</summary>
+    internal int RequestMessagesMade => Volatile.Read(ref _requestMessagesMade);
 
     private static SocketsHttpHandler CreateSocketHandler(string socketPath) => new()
     {
@@ -124,51 +143,83 @@ public sealed partial class PebbleClient : IDisposable
 
     // ---- requests -------------------------------------------------------------------------
 
-    private Task<PebbleEnvelope> GetAsync(string path, Query? query, CancellationToken cancellationToken, TimeSpan? requestTimeout = null) =>
-        RequestAsync(HttpMethod.Get, path, query, content: null, cancellationToken, requestTimeout);
+    private const string JsonMediaType = "application/json";
 
-    private Task<PebbleEnvelope> PostAsync<T>(string path, T body, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
-        RequestAsync(HttpMethod.Post, path, query: null, JsonContent(body, typeInfo), cancellationToken);
+    private Task<PebbleEnvelope> GetAsync(string path, Query? query, CancellationToken cancellationToken, TimeSpan? requestTimeout = null) =>
+        ReadAsync(path, query, JsonMediaType, ParseEnvelope, cancellationToken, requestTimeout);
+
+    /// <summary>Sends a JSON request and returns the envelope; an error envelope throws <see cref="PebbleApiException"/>.</summary>
+    private async Task<PebbleEnvelope> PostAsync<T>(string path, T body, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        using var request = NewRequest(HttpMethod.Post, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonMediaType));
+        request.Content = JsonContent(body, typeInfo);
+        return await SendAsync(request, ParseEnvelope, cancellationToken);
+    }
 
     private static ByteArrayContent JsonContent<T>(T body, JsonTypeInfo<T> typeInfo)
     {
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, typeInfo));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType);
         return content;
     }
 
-    /// <summary>Sends a JSON request and returns the envelope; an error envelope throws <see cref="PebbleApiException"/>.</summary>
-    private async Task<PebbleEnvelope> RequestAsync(
-        HttpMethod method, string path, Query? query, HttpContent? content, CancellationToken cancellationToken, TimeSpan? requestTimeout = null)
+    /// <summary>
+    /// Reads <c>GET path?query</c> (no body) and decodes the answer with <paramref name="decode"/>. On the unix
+    /// transport the request goes straight to its connections: no <see cref="HttpRequestMessage"/>,
+    /// <see cref="HttpResponseMessage"/> or header collections, whose first use costs about a millisecond in a
+    /// fresh Native AOT process, and a settled hook makes no other request.
+    /// </summary>
+    private async Task<T> ReadAsync<T>(
+        string path, Query? query, string? accept, Func<HttpAnswer, T> decode, CancellationToken cancellationToken, TimeSpan? requestTimeout = null)
     {
-        using var request = NewRequest(method, path, query);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Content = content;
-        return await SendAsync(request, async (response, token) =>
+        var target = query is null ? path : path + query.ToQueryString();
+        if (_transport is { } transport)
         {
-            var body = await response.Content.ReadAsByteArrayAsync(token);
-            return ParseEnvelope(response, body);
-        }, cancellationToken, requestTimeout);
+            return await ExchangeAsync(token => transport.GetAsync(target, accept, token), decode, cancellationToken, requestTimeout);
+        }
+
+        using var request = NewRequest(HttpMethod.Get, target);
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        return await SendAsync(request, decode, cancellationToken, requestTimeout);
     }
 
-    private static HttpRequestMessage NewRequest(HttpMethod method, string path, Query? query) =>
-        new(method, new Uri(BaseUri, query is null ? path : path + query.ToQueryString()))
+    private HttpRequestMessage NewRequest(HttpMethod method, string target)
+    {
+        Interlocked.Increment(ref _requestMessagesMade);
+        return new(method, new Uri(MessageUri.Base, target))
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
+    }
 
-    /// <summary>Sends <paramref name="request"/> and reads the response with <paramref name="read"/>, both within <see cref="Timeout"/>; maps transport failures.</summary>
-    private async Task<T> SendAsync<T>(
-        HttpRequestMessage request, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken, TimeSpan? requestTimeout = null)
+    /// <summary>Sends <paramref name="request"/> through the handler and decodes the answer with <paramref name="decode"/>.</summary>
+    private Task<T> SendAsync<T>(HttpRequestMessage request, Func<HttpAnswer, T> decode, CancellationToken cancellationToken, TimeSpan? requestTimeout = null) =>
+        ExchangeAsync(
+            async token =>
+            {
+                using var response = await _invoker.Value.SendAsync(request, token);
+                return await HttpAnswer.ReadAsync(response, token);
+            },
+            decode,
+            cancellationToken,
+            requestTimeout);
+
+    /// <summary>Runs <paramref name="send"/> and <paramref name="decode"/> within <see cref="Timeout"/>; maps transport failures.</summary>
+    private async Task<T> ExchangeAsync<T>(
+        Func<CancellationToken, Task<HttpAnswer>> send, Func<HttpAnswer, T> decode, CancellationToken cancellationToken, TimeSpan? requestTimeout = null)
     {
         var limit = requestTimeout ?? Timeout;
         using var timeout = new CancellationTokenSource(limit, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var response = await _invoker.SendAsync(request, linked.Token);
-            return await read(response, linked.Token);
+            return decode(await send(linked.Token));
         }
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -211,12 +262,13 @@ public sealed partial class PebbleClient : IDisposable
     }
 
     /// <summary>Parses the JSON envelope of §4.2; the <c>type</c> decides success, so health's 502 <c>sync</c> answer is a result.</summary>
-    internal static PebbleEnvelope ParseEnvelope(HttpResponseMessage response, byte[] body)
+    internal static PebbleEnvelope ParseEnvelope(HttpAnswer answer)
     {
-        var code = (int)response.StatusCode;
-        var reason = response.ReasonPhrase ?? response.StatusCode.ToString();
-        var mediaType = response.Content.Headers.ContentType?.MediaType;
-        if (!string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        var code = answer.StatusCode;
+        var reason = answer.ReasonPhrase;
+        var mediaType = answer.MediaType;
+        var body = answer.Body;
+        if (!string.Equals(mediaType, JsonMediaType, StringComparison.OrdinalIgnoreCase))
         {
             if (code >= 400)
             {
@@ -301,6 +353,12 @@ public sealed partial class PebbleClient : IDisposable
 
         return list;
     }
+}
+
+/// <summary>The base of the URIs of <see cref="HttpRequestMessage"/>s, parsed on the first of them (reads need none).</summary>
+file static class MessageUri
+{
+    public static readonly Uri Base = new("http://" + UnixHttpTransport.Host);
 }
 
 /// <summary>A parsed response envelope: <c>type</c>, <c>status-code</c>, <c>status</c>, <c>change</c>, <c>result</c>.</summary>

@@ -99,7 +99,7 @@ public sealed class PebbleConnectionTests
     public async Task Requests_ReusedConnectionClosedBeforeTheAnswer_AreSentAgainOnANewOne()
     {
         var requests = new List<string>();
-        await using var server = DroppingTheSecondRequest(requests);
+        await using var server = UnixHttpServer.DroppingTheSecondRequest(requests);
         using var client = new PebbleClient(server.SocketPath);
         await client.GetSystemInfoAsync();
 
@@ -114,7 +114,7 @@ public sealed class PebbleConnectionTests
     public async Task Post_ReusedConnectionClosedBeforeTheAnswer_FailsWithoutBeingSentAgain()
     {
         var targets = new List<string>();
-        await using var server = DroppingTheSecondRequest(targets);
+        await using var server = UnixHttpServer.DroppingTheSecondRequest(targets);
         using var client = new PebbleClient(server.SocketPath);
         await client.GetSystemInfoAsync();
 
@@ -260,24 +260,4 @@ public sealed class PebbleConnectionTests
 
         public override long Length => throw new NotSupportedException();
     }
-
-    // Answers every request with system-info, except the second, which arrives on the kept-alive connection and is
-    // dropped unanswered (the server closes the connection). Records "METHOD target" of each request.
-    private static UnixHttpServer DroppingTheSecondRequest(List<string> requests) => new(async (request, stream) =>
-    {
-        int count;
-        lock (requests)
-        {
-            requests.Add($"{request.Method} {request.Target}");
-            count = requests.Count;
-        }
-
-        if (count == 2)
-        {
-            return false;
-        }
-
-        await UnixHttpServer.WriteJsonAsync(stream, 200, Envelopes.Sync("""{"boot-id":"b1","version":"v1.19.0"}"""));
-        return true;
-    });
 }

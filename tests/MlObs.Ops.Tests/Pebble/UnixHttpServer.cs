@@ -46,12 +46,16 @@ internal sealed class UnixHttpServer : IAsyncDisposable
         await stream.WriteAsync(Encoding.UTF8.GetBytes(text));
 
     /// <summary>Writes a JSON answer with chunked transfer encoding, the body split in two chunks.</summary>
-    public static async Task WriteChunkedJsonAsync(NetworkStream stream, int status, string json)
+    public static Task WriteChunkedJsonAsync(NetworkStream stream, int status, string json) =>
+        WriteChunkedAsync(stream, status, "application/json", json);
+
+    /// <summary>Writes an answer with chunked transfer encoding, the body split in two chunks.</summary>
+    public static async Task WriteChunkedAsync(NetworkStream stream, int status, string contentType, string text)
     {
-        var half = json.Length / 2;
-        var first = Encoding.UTF8.GetBytes(json[..half]);
-        var second = Encoding.UTF8.GetBytes(json[half..]);
-        await WriteAsync(stream, $"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        var half = text.Length / 2;
+        var first = Encoding.UTF8.GetBytes(text[..half]);
+        var second = Encoding.UTF8.GetBytes(text[half..]);
+        await WriteAsync(stream, $"HTTP/1.1 {status} X\r\nContent-Type: {contentType}\r\nTransfer-Encoding: chunked\r\n\r\n");
         await WriteAsync(stream, $"{first.Length:x}\r\n");
         await stream.WriteAsync(first);
         await WriteAsync(stream, $"\r\n{second.Length:x}\r\n");
@@ -60,12 +64,38 @@ internal sealed class UnixHttpServer : IAsyncDisposable
     }
 
     /// <summary>Writes a JSON answer with a Content-Length, and <c>Connection: close</c> when <paramref name="close"/>.</summary>
-    public static async Task WriteJsonAsync(NetworkStream stream, int status, string json, bool close = false)
+    public static Task WriteJsonAsync(NetworkStream stream, int status, string json, bool close = false) =>
+        WriteBodyAsync(stream, $"{status} X", "application/json", Encoding.UTF8.GetBytes(json), close);
+
+    /// <summary>Writes an answer with a Content-Length; <paramref name="statusLine"/> follows <c>HTTP/1.1 </c>, e.g. <c>404 Not Found</c>.</summary>
+    public static async Task WriteBodyAsync(NetworkStream stream, string statusLine, string? contentType, byte[] body, bool close = false)
     {
-        var body = Encoding.UTF8.GetBytes(json);
-        await WriteAsync(stream, $"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n{(close ? "Connection: close\r\n" : "")}\r\n");
+        var type = contentType is null ? "" : $"Content-Type: {contentType}\r\n";
+        await WriteAsync(stream, $"HTTP/1.1 {statusLine}\r\n{type}Content-Length: {body.Length}\r\n{(close ? "Connection: close\r\n" : "")}\r\n");
         await stream.WriteAsync(body);
     }
+
+    /// <summary>
+    /// A server that answers every request with system-info, except the second, which arrives on the kept-alive
+    /// connection and is dropped unanswered (the server closes the connection). Records "METHOD target" of each request.
+    /// </summary>
+    public static UnixHttpServer DroppingTheSecondRequest(List<string> requests) => new(async (request, stream) =>
+    {
+        int count;
+        lock (requests)
+        {
+            requests.Add($"{request.Method} {request.Target}");
+            count = requests.Count;
+        }
+
+        if (count == 2)
+        {
+            return false;
+        }
+
+        await WriteJsonAsync(stream, 200, Envelopes.Sync("""{"boot-id":"b1","version":"v1.19.0"}"""));
+        return true;
+    });
 
     /// <summary>Completes a websocket upgrade and returns the server side.</summary>
     public static async Task<WebSocket> AcceptWebSocketAsync(ServerRequest request, NetworkStream stream)
