@@ -56,7 +56,7 @@ internal static class ComponentSupport
 
     /// <summary>A string member of a JSON object, or null.</summary>
     public static string? StringOf(JsonNode? node, string key) =>
-        node is JsonObject obj && obj[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        node is JsonObject obj && PyJson.TryGetString(obj[key], out var s) ? s : null;
 
     /// <summary>A short, single-line rendering of a remote text for a status message.</summary>
     public static string ForStatus(string text) => PrometheusScrape.ScrapeConfigBuilder.Shorten(text, 80);

@@ -50,74 +50,103 @@ internal sealed class PublishedDigests
     public void Forget(Relation relation) => _state.Forget(relation.Id);
 }
 
-/// <summary>A 128-bit digest of texts and files, fed in order; the order and the boundaries count.</summary>
+/// <summary>
+/// A 128-bit digest of texts and files, fed in order; the order and the boundaries count. Each item is its bytes
+/// followed by a tag and its length, so that the items can be told apart reading from the end ("ab"+"c" differs from
+/// "a"+"bc", a null text from an empty one, a text from a file with the same bytes).
+/// </summary>
+/// <remarks>
+/// Rule and dashboard directories are digested in every hook, contents included (packed charms carry fixed mtimes, so
+/// metadata alone cannot tell a changed file): files are read through <see cref="RandomAccess"/> into a buffer on the
+/// stack, with no <see cref="FileStream"/> and no array per file, whose fresh memory the GC would clear and the kernel
+/// fault in.
+/// </remarks>
 internal sealed class InputDigest
 {
+    private const int TextTag = 0;
+    private const int NullTag = -1;
+    private const int FileTag = 1;
+    private const int MissingPathTag = -2;
+    private const int DirectoryTag = 2;
+    private const int ChunkSize = 4096;
+
+    private static readonly EnumerationOptions AllFiles = new() { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+    private static readonly EnumerationOptions TopFiles = new() { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = true };
+
     private readonly XxHash128 _hash = new();
 
-    /// <summary>Adds a text (length-prefixed, so that "ab"+"c" and "a"+"bc" differ; null differs from empty).</summary>
-    public InputDigest Add(string? text) => text is null ? AddBytes([], -1) : AddBytes(Encoding.UTF8.GetBytes(text), 0);
-
-    private InputDigest AddBytes(ReadOnlySpan<byte> bytes, int tag)
+    /// <summary>Adds a text (its UTF-8 bytes).</summary>
+    public InputDigest Add(string? text)
     {
-        Span<byte> header = stackalloc byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header, tag);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[4..], bytes.Length);
-        _hash.Append(header);
-        _hash.Append(bytes);
-        return this;
+        if (text is null)
+        {
+            return End(NullTag, 0);
+        }
+
+        if (text.Length <= ChunkSize / 3)
+        {
+            Span<byte> bytes = stackalloc byte[ChunkSize];
+            var length = Encoding.UTF8.GetBytes(text, bytes);
+            _hash.Append(bytes[..length]);
+            return End(TextTag, length);
+        }
+
+        var encoded = Encoding.UTF8.GetBytes(text);
+        _hash.Append(encoded);
+        return End(TextTag, encoded.Length);
     }
 
     /// <summary>
     /// Adds a rule or dashboard path: every file under a directory (names relative to it, and contents) in ordinal
-    /// order, or the one file; a marker when there is neither.
+    /// order, then their count; or the one file; a marker when there is neither.
     /// </summary>
     public InputDigest AddPath(string path, bool recursive)
     {
-        if (File.Exists(path))
-        {
-            return AddFile(path);
-        }
-
         if (!Directory.Exists(path))
         {
-            return AddBytes([], -2);
+            return File.Exists(path) ? AddFile(path) : End(MissingPathTag, 0);
         }
 
-        var files = Directory.GetFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = recursive, AttributesToSkip = 0, IgnoreInaccessible = true });
+        var files = Directory.GetFiles(path, "*", recursive ? AllFiles : TopFiles);
         Array.Sort(files, StringComparer.Ordinal);
+        // The enumeration gives each file as `path` joined with its name relative to `path`.
+        var prefix = Path.EndsInDirectorySeparator(path) ? path.Length : path.Length + 1;
         foreach (var file in files)
         {
-            Add(Path.GetRelativePath(path, file));
+            Add(file.StartsWith(path, StringComparison.Ordinal) ? file[prefix..] : Path.GetRelativePath(path, file));
             AddFile(file);
         }
 
-        return this;
+        return End(DirectoryTag, files.Length);
     }
 
-    // As AddBytes(File.ReadAllBytes(path), 1), through a pooled buffer when the file fits in it: dashboards and rule
-    // files are read in every dispatch, and a fresh array for each is memory the GC clears and the kernel faults in.
-    private InputDigest AddFile(string path)
-    {
-        const int Pooled = 32768;
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
-        if (file.Length >= Pooled)
-        {
-            return AddBytes(File.ReadAllBytes(path), 1);
-        }
-
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Pooled);
-        try
-        {
-            var read = file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            return read < buffer.Length ? AddBytes(buffer.AsSpan(0, read), 1) : AddBytes(File.ReadAllBytes(path), 1);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    /// <summary>The digest of <see cref="AddPath"/> alone, as 32 hex digits: to add one directory to several digests.</summary>
+    public static string OfPath(string path, bool recursive) => new InputDigest().AddPath(path, recursive).Hex();
 
     /// <summary>The digest as 32 lowercase hex digits.</summary>
     public string Hex() => Convert.ToHexStringLower(_hash.GetCurrentHash());
+
+    private InputDigest AddFile(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        Span<byte> buffer = stackalloc byte[ChunkSize];
+        long length = 0;
+        int read;
+        while ((read = RandomAccess.Read(handle, buffer, length)) > 0)
+        {
+            _hash.Append(buffer[..read]);
+            length += read;
+        }
+
+        return End(FileTag, length);
+    }
+
+    private InputDigest End(int tag, long length)
+    {
+        Span<byte> trailer = stackalloc byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(trailer, tag);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(trailer[4..], length);
+        _hash.Append(trailer);
+        return this;
+    }
 }

@@ -40,6 +40,8 @@ public sealed class GrafanaDashboardProvider
     private readonly PublishedDigests _published;
     private readonly List<(string Key, JsonObject Template)> _programmatic = [];
     private DashboardScan? _scan;
+    private string? _filesDigest;
+    private string? _filesDigestDirectory;
     private string? _publishProblem;
 
     /// <summary>Creates the provider and observes the events that publish dashboards and read Grafana's feedback.</summary>
@@ -206,10 +208,13 @@ public sealed class GrafanaDashboardProvider
     {
         // The topology's four strings, not Topology().ToJsonString(): building JSON nodes from strings
         // starts System.Text.Json's converters (reflection metadata) in a hook that publishes nothing.
+        // The directory relative to the charm's: the dashboards' uids are made from the files' paths from there.
         var model = _charm.Model;
-        var digest = new InputDigest().Add("grafana-dashboard/2").Add(_charm.Meta.Name)
+        var directory = DashboardsDirectory;
+        var digest = new InputDigest().Add("grafana-dashboard/3").Add(_charm.Meta.Name)
             .Add(model.Name).Add(model.Uuid).Add(model.App.Name).Add(model.Unit.Name)
-            .Add(_options.InjectDropdowns ? "dropdowns" : "no dropdowns").AddPath(DashboardsDirectory, recursive: true);
+            .Add(_options.InjectDropdowns ? "dropdowns" : "no dropdowns")
+            .Add(Path.GetRelativePath(_charm.Model.Context.CharmDir, directory)).Add(FilesDigest(directory));
         foreach (var (key, template) in _programmatic)
         {
             digest.Add(key).Add(template.ToJsonString());
@@ -233,6 +238,19 @@ public sealed class GrafanaDashboardProvider
         {
             return false;
         }
+    }
+
+    // The dashboard files' digest, read once per provider (a charm instance serves one dispatch), as Scan() reads
+    // the files once: publication and collect-status both need it, and each read hashes every file again.
+    private string FilesDigest(string directory)
+    {
+        if (_filesDigest is null || _filesDigestDirectory != directory)
+        {
+            _filesDigest = InputDigest.OfPath(directory, recursive: true);
+            _filesDigestDirectory = directory;
+        }
+
+        return _filesDigest;
     }
 
     private JsonObject Topology()
@@ -262,7 +280,7 @@ public sealed class GrafanaDashboardProvider
         if (_scan is null)
         {
             var directory = DashboardsDirectory;
-            var digest = new InputDigest().Add(directory).AddPath(directory, recursive: true).Hex();
+            var digest = new InputDigest().Add(directory).Add(FilesDigest(directory)).Hex();
             if (_state.Value.ScanDigest == digest)
             {
                 return _state.Value.ScanProblems;

@@ -5,6 +5,7 @@
 // carries only the keys that changed; a leader that published the same inputs before skips both.
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using MlObs.Cos.Rules;
@@ -37,6 +38,93 @@ public sealed record ScrapeJob(string JobName)
     /// <summary>The job as the library's JSON (<c>job_name</c>, <c>metrics_path</c>, <c>static_configs</c>, …).</summary>
     /// <returns>A new object.</returns>
     public JsonObject ToJson()
+    {
+        // Written as text and parsed: the values are then backed by the parsed document, and no System.Text.Json
+        // converter is built for them (a JsonValue made from a .NET string builds one, reading reflection metadata,
+        // in the settled hook that publishes nothing). A lone surrogate does not survive JSON text: such a job is
+        // built from the strings themselves.
+        if (!AllWellFormed())
+        {
+            return ToJsonNodes();
+        }
+
+        var text = new StringBuilder("{\"job_name\": ");
+        PyJson.WriteString(text, JobName);
+        text.Append(", \"metrics_path\": ");
+        PyJson.WriteString(text, MetricsPath);
+        text.Append(", \"static_configs\": [{\"targets\": [");
+        for (var i = 0; i < Targets.Count; i++)
+        {
+            text.Append(i == 0 ? string.Empty : ", ");
+            PyJson.WriteString(text, Targets[i]);
+        }
+
+        text.Append(']');
+        if (Labels is { Count: > 0 })
+        {
+            text.Append(", \"labels\": {");
+            var first = true;
+            foreach (var (key, value) in Labels)
+            {
+                text.Append(first ? string.Empty : ", ");
+                first = false;
+                PyJson.WriteString(text, key);
+                text.Append(": ");
+                PyJson.WriteString(text, value);
+            }
+
+            text.Append('}');
+        }
+
+        text.Append("}]");
+        AppendOptional(text, "scrape_interval", ScrapeInterval);
+        AppendOptional(text, "scrape_timeout", ScrapeTimeout);
+        AppendOptional(text, "scheme", Scheme);
+        return PyJson.ParseObject(text.Append('}').ToString());
+
+        static void AppendOptional(StringBuilder text, string key, string? value)
+        {
+            if (value is not null)
+            {
+                text.Append(", \"").Append(key).Append("\": ");
+                PyJson.WriteString(text, value);
+            }
+        }
+    }
+
+    private bool AllWellFormed()
+    {
+        if (!PyJson.IsWellFormed(JobName) || !PyJson.IsWellFormed(MetricsPath)
+            || (ScrapeInterval is not null && !PyJson.IsWellFormed(ScrapeInterval))
+            || (ScrapeTimeout is not null && !PyJson.IsWellFormed(ScrapeTimeout))
+            || (Scheme is not null && !PyJson.IsWellFormed(Scheme)))
+        {
+            return false;
+        }
+
+        foreach (var target in Targets)
+        {
+            if (!PyJson.IsWellFormed(target))
+            {
+                return false;
+            }
+        }
+
+        if (Labels is not null)
+        {
+            foreach (var (key, value) in Labels)
+            {
+                if (!PyJson.IsWellFormed(key) || !PyJson.IsWellFormed(value))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private JsonObject ToJsonNodes()
     {
         var staticConfig = new JsonObject { ["targets"] = new JsonArray([.. Targets.Select(t => (JsonNode?)t)]) };
         if (Labels is { Count: > 0 })
@@ -128,7 +216,7 @@ public sealed class MetricsEndpointProvider
     private readonly ILogger _logger;
     private readonly PublishedDigests _published;
     private readonly RemoteFeedbackStore _feedback;
-    private IReadOnlyList<JsonObject> _jobs;
+    private JsonObject[] _jobs;
     private bool _jobsResolved;
     private bool _unitAddressDone;
 
@@ -143,7 +231,7 @@ public sealed class MetricsEndpointProvider
         _options = options ?? new MetricsEndpointOptions();
         _logger = charm.Framework.LoggerFactory.CreateLogger(nameof(MetricsEndpointProvider));
         RequireEndpoint(charm, _options.RelationName, "prometheus_scrape", Ops.Metadata.RelationRole.Provides);
-        _jobs = [.. _options.Jobs.Select(PrometheusConfig.SanitizeJob)];
+        _jobs = Sanitize(_options.Jobs);
         _published = new PublishedDigests(charm, "metrics-endpoint-" + _options.RelationName);
         _feedback = new RemoteFeedbackStore(charm, "metrics-endpoint-" + _options.RelationName);
 
@@ -190,12 +278,24 @@ public sealed class MetricsEndpointProvider
             return;
         }
 
+        // Everything the three values are made of: the topology's strings (not its JSON: building that makes
+        // JsonValues from .NET strings and starts the JavaScript encoder, in a hook that publishes nothing), the
+        // jobs' text, the options and the rule files (contents included: packed charms carry fixed mtimes).
         var topology = Topology;
-        var jobs = PyJson.Dumps(new JsonArray([.. (await ScrapeJobsAsync(cancellationToken).ConfigureAwait(false)).Select(j => (JsonNode?)j.DeepClone())]));
-        var digest = new InputDigest().Add("metrics-endpoint/1").Add(topology.ToJson().ToJsonString()).Add(jobs)
-            .Add(_options.ForwardAlertRules ? "rules" : "no rules")
+        var jobs = PyJson.DumpsArray(await ScrapeJobsAsync(cancellationToken).ConfigureAwait(false));
+        var digest = new InputDigest().Add("metrics-endpoint/2")
+            .Add(topology.Model).Add(topology.ModelUuid).Add(topology.Application).Add(topology.Unit).Add(topology.CharmName)
+            .Add(jobs).Add(_options.ForwardAlertRules ? "rules" : "no rules")
             .AddPath(ComponentSupport.RulesDirectory(_charm.Model, _options.AlertRulesPath, "prometheus_alert_rules"), recursive: true).Hex();
-        var relations = all.Where(r => !_published.IsCurrent(r, digest)).ToList();
+        var relations = new List<Relation>(all.Count);
+        foreach (var relation in all)
+        {
+            if (!_published.IsCurrent(relation, digest))
+            {
+                relations.Add(relation);
+            }
+        }
+
         if (relations.Count == 0)
         {
             return;
@@ -264,7 +364,7 @@ public sealed class MetricsEndpointProvider
 
     /// <summary>The sanitised jobs as published (the default job when none was given).</summary>
     /// <returns>The jobs.</returns>
-    public IReadOnlyList<JsonObject> ScrapeJobs() => _jobs.Count > 0 ? _jobs : [PrometheusConfig.DefaultJob()];
+    public IReadOnlyList<JsonObject> ScrapeJobs() => _jobs.Length > 0 ? _jobs : [PrometheusConfig.DefaultJob()];
 
     /// <summary>The scrape jobs as published: from <see cref="MetricsEndpointOptions.JobsFactory"/> when there is one.</summary>
     /// <param name="cancellationToken">Cancels the factory.</param>
@@ -273,7 +373,7 @@ public sealed class MetricsEndpointProvider
     {
         if (_options.JobsFactory is { } factory && !_jobsResolved)
         {
-            _jobs = [.. (await factory(cancellationToken).ConfigureAwait(false)).Select(PrometheusConfig.SanitizeJob)];
+            _jobs = Sanitize(await factory(cancellationToken).ConfigureAwait(false));
             _jobsResolved = true;
             WarnAboutJobs();
         }
@@ -294,6 +394,18 @@ public sealed class MetricsEndpointProvider
         }
 
         return rules;
+    }
+
+    // A loop, not LINQ's Select: this runs in every hook (see WarnAboutJobs).
+    private static JsonObject[] Sanitize(IReadOnlyList<JsonObject> given)
+    {
+        var jobs = new JsonObject[given.Count];
+        for (var i = 0; i < jobs.Length; i++)
+        {
+            jobs[i] = PrometheusConfig.SanitizeJob(given[i]);
+        }
+
+        return jobs;
     }
 
     internal static void RequireEndpoint(CharmBase charm, string endpoint, string interfaceName, Ops.Metadata.RelationRole role)
@@ -408,7 +520,7 @@ public sealed class MetricsEndpointProvider
         var unnamed = false;
         foreach (var job in _jobs)
         {
-            if (job["job_name"] is not JsonValue v || !v.TryGetValue<string>(out var name) || name.Length == 0)
+            if (!PyJson.TryGetString(job["job_name"], out var name) || name.Length == 0)
             {
                 unnamed = true;
             }

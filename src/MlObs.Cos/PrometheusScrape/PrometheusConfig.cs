@@ -26,11 +26,8 @@ public static class PrometheusConfig
 
     /// <summary>The job used when a charm gives none: <c>/metrics</c> on port 80 of every unit.</summary>
     /// <returns>A new object.</returns>
-    public static JsonObject DefaultJob() => new()
-    {
-        ["metrics_path"] = "/metrics",
-        ["static_configs"] = new JsonArray(new JsonObject { ["targets"] = new JsonArray("*:80") }),
-    };
+    /// <remarks>Parsed from text, so that its values need no System.Text.Json converter (see <see cref="ScrapeJob.ToJson"/>).</remarks>
+    public static JsonObject DefaultJob() => PyJson.ParseObject("""{"metrics_path": "/metrics", "static_configs": [{"targets": ["*:80"]}]}""");
 
     /// <summary><c>{**DEFAULT_JOB, **{k: v for k in job if k in ALLOWED_KEYS}}</c>, in Python's key order.</summary>
     /// <param name="job">The job.</param>
