@@ -369,7 +369,7 @@ internal sealed class MetaParser
 
                 foreach (var item in sequence.Children)
                 {
-                    var mountOwner = new Owner("mount ", (mounts.Count + 1).ToString(CultureInfo.InvariantCulture), " of container '", name, "'");
+                    var mountOwner = new Owner("mount ", mounts.Count + 1, " of container '", name, "'");
                     var mount = Mapping(item, mountOwner) ?? throw Error(item, $"{mountOwner} is empty; expected storage and location");
                     var storage = String(mount, "storage", mountOwner);
                     if (string.IsNullOrEmpty(storage))
@@ -780,11 +780,13 @@ internal sealed class MetaParser
             : $"{_source}, line {node.Start.Line}, column {node.Start.Column}: {message}");
 
     // What a field belongs to in an error message ("relation 'db' in requires", "action 'a' param
-    // 'p'"), kept as its parts and joined only when an error is raised, so that reading a valid file
-    // formats no message. A plain string converts to one part.
+    // 'p'", "mount 2 of container 'c'"), kept as its parts and joined only when an error is raised,
+    // so that reading a valid file formats no message (and no number: the first int formatted in a
+    // process runs Number's class constructor). A plain string converts to one part.
     private readonly struct Owner
     {
         private readonly string? _first;
+        private readonly int? _number;
         private readonly string? _second;
         private readonly string? _third;
         private readonly string? _fourth;
@@ -799,6 +801,9 @@ internal sealed class MetaParser
             _fifth = fifth;
         }
 
+        public Owner(string first, int number, string second, string third, string fourth)
+            : this(first, second, third, fourth) => _number = number;
+
         /// <summary>No owner: a top-level field.</summary>
         public static Owner None => default;
 
@@ -806,6 +811,7 @@ internal sealed class MetaParser
 
         public static implicit operator Owner(string text) => new(text);
 
-        public override string ToString() => string.Concat(_first, _second, _third, _fourth, _fifth);
+        public override string ToString() =>
+            string.Concat(_first, _number?.ToString(CultureInfo.InvariantCulture), _second, _third, _fourth, _fifth);
     }
 }
