@@ -48,12 +48,66 @@ public sealed record ActionMeta(
 }
 
 /// <summary>One parameter of an action, a JSON-schema property.</summary>
-/// <param name="Name">The parameter name.</param>
-/// <param name="Type">One of <c>string</c>, <c>boolean</c>, <c>integer</c>, <c>number</c>, <c>array</c>, <c>object</c>, or <see langword="null"/> when absent.</param>
-/// <param name="Description">The description, if any.</param>
-/// <param name="Default">The default, read from YAML as PyYAML would, or <see langword="null"/> when absent.</param>
-public sealed record ActionParamMeta(string Name, string? Type, string? Description, JsonElement? Default)
+public sealed record ActionParamMeta
 {
+    // Checked when the file is read, built when read (see LazyJson): only an action hook reads the
+    // defaults. Not readonly: the first read swaps the builder for the value.
+    private LazyJson _default;
+
+    /// <summary>One parameter of an action, a JSON-schema property.</summary>
+    /// <param name="Name">The parameter name.</param>
+    /// <param name="Type">One of <c>string</c>, <c>boolean</c>, <c>integer</c>, <c>number</c>, <c>array</c>, <c>object</c>, or <see langword="null"/> when absent.</param>
+    /// <param name="Description">The description, if any.</param>
+    /// <param name="Default">The default, read from YAML as PyYAML would, or <see langword="null"/> when absent.</param>
+    public ActionParamMeta(string Name, string? Type, string? Description, JsonElement? Default)
+    {
+        this.Name = Name;
+        this.Type = Type;
+        this.Description = Description;
+        _default = LazyJson.Built(Default);
+    }
+
+    /// <summary>A parameter whose default, already checked, may be built on first read.</summary>
+    internal ActionParamMeta(string name, string? type, string? description, LazyJson defaultValue)
+    {
+        Name = name;
+        Type = type;
+        Description = description;
+        _default = defaultValue;
+    }
+
+    /// <summary>The parameter name.</summary>
+    public string Name { get; init; }
+
+    /// <summary>One of <c>string</c>, <c>boolean</c>, <c>integer</c>, <c>number</c>, <c>array</c>, <c>object</c>, or <see langword="null"/> when absent.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>The description, if any.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The default, read from YAML as PyYAML would, or <see langword="null"/> when absent.</summary>
+    public JsonElement? Default
+    {
+        get => _default.Value;
+        init => _default = LazyJson.Built(value);
+    }
+
+    /// <summary>Whether the default has been built (tests check that reading metadata builds none).</summary>
+    internal bool IsDefaultBuilt => _default.IsBuilt;
+
+    /// <summary>The parameter's fields, in declaration order.</summary>
+    /// <param name="Name">The parameter name.</param>
+    /// <param name="Type">The JSON-schema type, or <see langword="null"/>.</param>
+    /// <param name="Description">The description, or <see langword="null"/>.</param>
+    /// <param name="Default">The default, or <see langword="null"/>.</param>
+    public void Deconstruct(out string Name, out string? Type, out string? Description, out JsonElement? Default)
+    {
+        Name = this.Name;
+        Type = this.Type;
+        Description = this.Description;
+        Default = this.Default;
+    }
+
     /// <summary>Compares every field; defaults by JSON content.</summary>
     /// <param name="other">The parameter to compare with.</param>
     /// <returns><see langword="true"/> when both declare the same parameter.</returns>

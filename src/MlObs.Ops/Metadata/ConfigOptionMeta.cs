@@ -6,11 +6,9 @@ namespace MlObs.Ops.Metadata;
 /// <summary>A config option as the charm declares it.</summary>
 public sealed record ConfigOptionMeta
 {
-    // The parser checks a default when it reads the file but builds its JsonElement only when asked:
-    // a dispatch reads the defaults only of options config-get left out, and building every one cost
-    // each hook a JSON document per option. _default holds the builder until then, and after it the
-    // built value in a box, so that a reader on another thread sees one or the other whole.
-    private object? _default;
+    // Checked when the file is read, built when read (see LazyJson): a dispatch reads the defaults
+    // only of options config-get left out. Not readonly: the first read swaps the builder for the value.
+    private LazyJson _default;
 
     /// <summary>A config option as the charm declares it.</summary>
     /// <param name="Name">The option name, as used with <c>juju config</c>.</param>
@@ -21,16 +19,16 @@ public sealed record ConfigOptionMeta
     {
         this.Name = Name;
         this.Type = Type;
-        _default = new BuiltDefault(Default);
+        _default = LazyJson.Built(Default);
         this.Description = Description;
     }
 
-    /// <summary>An option whose default, already checked, is built on first read.</summary>
-    internal ConfigOptionMeta(string name, ConfigOptionType type, Func<JsonElement?>? makeDefault, string? description)
+    /// <summary>An option whose default, already checked, may be built on first read.</summary>
+    internal ConfigOptionMeta(string name, ConfigOptionType type, LazyJson defaultValue, string? description)
     {
         Name = name;
         Type = type;
-        _default = makeDefault ?? (object)new BuiltDefault(null);
+        _default = defaultValue;
         Description = description;
     }
 
@@ -43,27 +41,18 @@ public sealed record ConfigOptionMeta
     /// <summary>The default, already checked against <see cref="Type"/>, or <see langword="null"/> when the option has none.</summary>
     public JsonElement? Default
     {
-        get
-        {
-            var state = Volatile.Read(ref _default);
-            if (state is Func<JsonElement?> make)
-            {
-                // Two threads may both build it; they build equal values, and one box wins.
-                var built = new BuiltDefault(make());
-                state = Interlocked.CompareExchange(ref _default, built, make) is Func<JsonElement?> ? built : Volatile.Read(ref _default);
-            }
-
-            return ((BuiltDefault)state!).Value;
-        }
-
-        init => _default = new BuiltDefault(value);
+        get => _default.Value;
+        init => _default = LazyJson.Built(value);
     }
 
     /// <summary>The description, if any.</summary>
     public string? Description { get; init; }
 
     /// <summary>Whether the option has a default, without building it.</summary>
-    internal bool HasDefault => Volatile.Read(ref _default) is Func<JsonElement?> or BuiltDefault { Value: not null };
+    internal bool HasDefault => _default.HasValue;
+
+    /// <summary>Whether the default has been built (tests check that reading metadata builds none).</summary>
+    internal bool IsDefaultBuilt => _default.IsBuilt;
 
     /// <summary>The option's fields, in declaration order.</summary>
     /// <param name="Name">The option name.</param>
@@ -91,6 +80,4 @@ public sealed record ConfigOptionMeta
     /// <summary>A hash consistent with <see cref="Equals(ConfigOptionMeta?)"/>.</summary>
     /// <returns>The hash code.</returns>
     public override int GetHashCode() => HashCode.Combine(Name, Type, Description, Structural.JsonHash(Default));
-
-    private sealed record BuiltDefault(JsonElement? Value);
 }

@@ -90,6 +90,17 @@ internal sealed class MetaParser
         return null;
     }
 
+    // The first entry of a mapping (an empty pair for an empty one), without LINQ's First.
+    private static KeyValuePair<YamlNode, YamlNode> FirstEntry(YamlMappingNode map)
+    {
+        foreach (var entry in map.Children)
+        {
+            return entry;
+        }
+
+        return default;
+    }
+
     private static string Show(YamlNode node) => node switch
     {
         YamlScalarNode scalar => $"'{scalar.Value}'",
@@ -143,7 +154,7 @@ internal sealed class MetaParser
 
     private CharmMeta ReadMetadata(YamlMappingNode root)
     {
-        var name = String(root, "name", null) ?? throw new CharmMetaException($"{_source}: missing required field 'name'");
+        var name = String(root, "name", Owner.None) ?? throw new CharmMetaException($"{_source}: missing required field 'name'");
         if (name.Length == 0)
         {
             throw Error(Find(root, "name"), "'name' is empty");
@@ -154,8 +165,8 @@ internal sealed class MetaParser
         var peers = ReadRelations(root, "peers", RelationRole.Peer);
         CheckDistinctEndpoints(requires, provides, peers);
 
-        var subordinate = Boolean(root, "subordinate", null, false);
-        if (subordinate && !requires.Values.Any(r => r.Scope == "container"))
+        var subordinate = Boolean(root, "subordinate", Owner.None, false);
+        if (subordinate && !HasContainerScope(requires))
         {
             throw new CharmMetaException(
                 $"{_source}: subordinate charm '{name}' needs a requires endpoint with scope: container");
@@ -169,8 +180,8 @@ internal sealed class MetaParser
         return new CharmMeta
         {
             Name = name,
-            Summary = String(root, "summary", null),
-            Description = String(root, "description", null),
+            Summary = String(root, "summary", Owner.None),
+            Description = String(root, "description", Owner.None),
             Subordinate = subordinate,
             Requires = requires,
             Provides = provides,
@@ -188,7 +199,7 @@ internal sealed class MetaParser
         var result = new OrderedDictionary<string, RelationMeta>(StringComparer.Ordinal);
         foreach (var (name, keyNode, value) in Entries(Mapping(Find(root, section), section), section))
         {
-            var owner = $"relation '{name}' in {section}";
+            var owner = new Owner("relation '", name, "' in ", section);
 
             // Juju also accepts the short form `endpoint: interface`.
             if (value is YamlScalarNode { Value: { Length: > 0 } shortInterface } && !YamlScalars.IsNull(value))
@@ -222,24 +233,45 @@ internal sealed class MetaParser
         return Freeze(result);
     }
 
-    private void CheckDistinctEndpoints(params IReadOnlyDictionary<string, RelationMeta>[] sections)
+    // An endpoint name may appear in one section only. Each section is already a dictionary, so a
+    // later section's names are looked up in the earlier ones (the first clash in requires, provides,
+    // peers order is reported, naming the earlier section first), with no set built for the check.
+    private void CheckDistinctEndpoints(
+        ReadOnlyDictionary<string, RelationMeta> requires,
+        ReadOnlyDictionary<string, RelationMeta> provides,
+        ReadOnlyDictionary<string, RelationMeta> peers)
     {
-        var seen = new Dictionary<string, RelationRole>(StringComparer.Ordinal);
-        foreach (var relation in sections.SelectMany(s => s.Values))
+        foreach (var name in provides.Keys)
         {
-            if (!seen.TryAdd(relation.Name, relation.Role))
+            if (requires.ContainsKey(name))
             {
-                throw new CharmMetaException(
-                    $"{_source}: relation '{relation.Name}' is declared in both {SectionName(seen[relation.Name])} and {SectionName(relation.Role)}");
+                throw DeclaredTwice(name, "requires", "provides");
             }
         }
 
-        static string SectionName(RelationRole role) => role switch
+        foreach (var name in peers.Keys)
         {
-            RelationRole.Requires => "requires",
-            RelationRole.Provides => "provides",
-            _ => "peers",
-        };
+            if (requires.ContainsKey(name) || provides.ContainsKey(name))
+            {
+                throw DeclaredTwice(name, requires.ContainsKey(name) ? "requires" : "provides", "peers");
+            }
+        }
+    }
+
+    private CharmMetaException DeclaredTwice(string name, string first, string second) =>
+        new($"{_source}: relation '{name}' is declared in both {first} and {second}");
+
+    private static bool HasContainerScope(ReadOnlyDictionary<string, RelationMeta> relations)
+    {
+        foreach (var relation in relations.Values)
+        {
+            if (relation.Scope == "container")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private ReadOnlyDictionary<string, ResourceMeta> ReadResources(YamlMappingNode root)
@@ -247,7 +279,7 @@ internal sealed class MetaParser
         var result = new OrderedDictionary<string, ResourceMeta>(StringComparer.Ordinal);
         foreach (var (name, keyNode, value) in Entries(Mapping(Find(root, "resources"), "resources"), "resources"))
         {
-            var owner = $"resource '{name}'";
+            var owner = new Owner("resource '", name, "'");
             var body = Mapping(value, owner);
 
             // Juju reads a resource without `type` as a file.
@@ -274,7 +306,7 @@ internal sealed class MetaParser
         var result = new OrderedDictionary<string, StorageMeta>(StringComparer.Ordinal);
         foreach (var (name, keyNode, value) in Entries(Mapping(Find(root, "storage"), "storage"), "storage"))
         {
-            var owner = $"storage '{name}'";
+            var owner = new Owner("storage '", name, "'");
             var body = Mapping(value, owner);
             var type = String(body, "type", owner)
                 ?? throw Error(body ?? keyNode, $"{owner} has no type; expected filesystem or block");
@@ -285,7 +317,7 @@ internal sealed class MetaParser
 
             var multipleNode = Find(body, "multiple");
             var multiple = multipleNode is YamlMappingNode multipleMap
-                ? String(multipleMap, "range", $"multiple of {owner}")
+                ? String(multipleMap, "range", new Owner("multiple of storage '", name, "'"))
                 : String(body, "multiple", owner);
 
             result[name] = new StorageMeta(
@@ -310,7 +342,7 @@ internal sealed class MetaParser
         var result = new OrderedDictionary<string, ContainerMeta>(StringComparer.Ordinal);
         foreach (var (name, _, value) in Entries(Mapping(Find(root, "containers"), "containers"), "containers"))
         {
-            var owner = $"container '{name}'";
+            var owner = new Owner("container '", name, "'");
             var body = Mapping(value, owner);
             var resource = String(body, "resource", owner);
             if (resource is not null)
@@ -337,7 +369,7 @@ internal sealed class MetaParser
 
                 foreach (var item in sequence.Children)
                 {
-                    var mountOwner = $"mount {mounts.Count + 1} of {owner}";
+                    var mountOwner = new Owner("mount ", mounts.Count + 1, " of container '", name, "'");
                     var mount = Mapping(item, mountOwner) ?? throw Error(item, $"{mountOwner} is empty; expected storage and location");
                     var storage = String(mount, "storage", mountOwner);
                     if (string.IsNullOrEmpty(storage))
@@ -360,22 +392,30 @@ internal sealed class MetaParser
         return Freeze(result);
     }
 
-    private List<string> ReadExtraBindings(YamlMappingNode root, params IReadOnlyDictionary<string, RelationMeta>[] endpoints)
+    private List<string> ReadExtraBindings(
+        YamlMappingNode root,
+        ReadOnlyDictionary<string, RelationMeta> requires,
+        ReadOnlyDictionary<string, RelationMeta> provides,
+        ReadOnlyDictionary<string, RelationMeta> peers)
     {
         var node = Find(root, "extra-bindings");
-        var names = new List<string>();
+        List<string> names;
         if (node is YamlSequenceNode)
         {
-            names.AddRange(StringList(root, "extra-bindings", null));
+            names = StringList(root, "extra-bindings", Owner.None);
         }
         else
         {
-            names.AddRange(Entries(Mapping(node, "extra-bindings"), "extra-bindings").Select(e => e.Name));
+            names = [];
+            foreach (var (name, _, _) in Entries(Mapping(node, "extra-bindings"), "extra-bindings"))
+            {
+                names.Add(name);
+            }
         }
 
         foreach (var binding in names)
         {
-            if (endpoints.Any(e => e.ContainsKey(binding)))
+            if (requires.ContainsKey(binding) || provides.ContainsKey(binding) || peers.ContainsKey(binding))
             {
                 throw Error(node, $"extra binding '{binding}' has the same name as a relation endpoint");
             }
@@ -394,10 +434,16 @@ internal sealed class MetaParser
 
         if (node is not YamlSequenceNode sequence)
         {
-            throw Invalid(node, null, "assumes", "a list");
+            throw Invalid(node, Owner.None, "assumes", "a list");
         }
 
-        return sequence.Children.Select(item => AssumeText(item, 0)).ToList();
+        var result = new List<string>(sequence.Children.Count);
+        foreach (var item in sequence.Children)
+        {
+            result.Add(AssumeText(item, 0));
+        }
+
+        return result;
     }
 
     private string AssumeText(YamlNode node, int depth)
@@ -412,8 +458,14 @@ internal sealed class MetaParser
             case YamlScalarNode scalar when !YamlScalars.IsNull(scalar):
                 return scalar.Value ?? string.Empty;
             case YamlMappingNode map when map.Children.Count == 1
-                && map.Children.First() is { Key: YamlScalarNode { Value: "any-of" or "all-of" } key, Value: YamlSequenceNode group }:
-                return $"{key.Value}({string.Join(", ", group.Children.Select(c => AssumeText(c, depth + 1)))})";
+                && FirstEntry(map) is { Key: YamlScalarNode { Value: "any-of" or "all-of" } key, Value: YamlSequenceNode group }:
+                var members = new string[group.Children.Count];
+                for (var i = 0; i < members.Length; i++)
+                {
+                    members[i] = AssumeText(group.Children[i], depth + 1);
+                }
+
+                return $"{key.Value}({string.Join(", ", members)})";
             default:
                 throw Error(node, $"an assumes entry is {Show(node)}; expected a requirement or an any-of / all-of list");
         }
@@ -424,7 +476,7 @@ internal sealed class MetaParser
         var result = new OrderedDictionary<string, ConfigOptionMeta>(StringComparer.Ordinal);
         foreach (var (name, keyNode, value) in Entries(Mapping(node, where), where))
         {
-            var owner = $"config option '{name}'";
+            var owner = new Owner("config option '", name, "'");
             var body = Mapping(value, owner);
             var typeNode = Find(body, "type");
 
@@ -447,7 +499,7 @@ internal sealed class MetaParser
             result[name] = new ConfigOptionMeta(
                 name,
                 type,
-                ConfigDefault(Find(body, "default"), type, owner),
+                ConfigDefault(Find(body, "default"), type, name),
                 String(body, "description", owner));
         }
 
@@ -455,14 +507,14 @@ internal sealed class MetaParser
     }
 
     // Checks the default now and returns how to build it: see ConfigOptionMeta.
-    private Func<JsonElement?>? ConfigDefault(YamlNode? node, ConfigOptionType type, string owner)
+    private LazyJson ConfigDefault(YamlNode? node, ConfigOptionType type, string name)
     {
         if (node is null || YamlScalars.IsNull(node))
         {
-            return null;
+            return default;
         }
 
-        var typedOwner = $"{owner} of type {ConfigOptionTypes.YamlName(type)}";
+        var typedOwner = new Owner("config option '", name, "' of type ", ConfigOptionTypes.YamlName(type));
         if (node is not YamlScalarNode { Value: var text } || text is null)
         {
             throw Invalid(node, typedOwner, "default", type is ConfigOptionType.Int ? "an int" : $"a {ConfigOptionTypes.YamlName(type)}");
@@ -471,24 +523,24 @@ internal sealed class MetaParser
         switch (type)
         {
             case ConfigOptionType.Int when YamlScalars.TryParseInt64(text, out var integer):
-                return () => JsonValues.Number(integer);
+                return LazyJson.Deferred(() => JsonValues.Number(integer));
             case ConfigOptionType.Int:
                 throw Invalid(node, typedOwner, "default", "an integer");
             case ConfigOptionType.Float when YamlScalars.TryParseInt64(text, out var whole):
                 // Written as a double, so `3` and `3.0` give the same default.
-                return () => JsonValues.Number((double)whole);
+                return LazyJson.Deferred(() => JsonValues.Number((double)whole));
             case ConfigOptionType.Float when (YamlScalars.TryResolveFloat(text, out var number)
                     || double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number))
                 && double.IsFinite(number):
-                return () => JsonValues.Number(number);
+                return LazyJson.Deferred(() => JsonValues.Number(number));
             case ConfigOptionType.Float:
                 throw Invalid(node, typedOwner, "default", "a finite number");
             case ConfigOptionType.Boolean when YamlScalars.TryParseBoolean(text, out var flag):
-                return () => JsonValues.Boolean(flag);
+                return LazyJson.Deferred(() => JsonValues.Boolean(flag));
             case ConfigOptionType.Boolean:
                 throw Invalid(node, typedOwner, "default", "true or false (or yes/no/on/off)");
             default:
-                return () => JsonValues.String(text);
+                return LazyJson.Deferred(() => JsonValues.String(text));
         }
     }
 
@@ -497,12 +549,13 @@ internal sealed class MetaParser
         var result = new OrderedDictionary<string, ActionMeta>(StringComparer.Ordinal);
         foreach (var (name, _, value) in Entries(Mapping(node, "actions"), where))
         {
-            var owner = $"action '{name}'";
+            var owner = new Owner("action '", name, "'");
             var body = Mapping(value, owner);
             var parameters = new OrderedDictionary<string, ActionParamMeta>(StringComparer.Ordinal);
-            foreach (var (paramName, _, paramValue) in Entries(Mapping(Find(body, "params"), $"params of {owner}"), $"params of {owner}"))
+            var paramsOwner = new Owner("params of action '", name, "'");
+            foreach (var (paramName, _, paramValue) in Entries(Mapping(Find(body, "params"), paramsOwner), paramsOwner))
             {
-                var paramOwner = $"{owner} param '{paramName}'";
+                var paramOwner = new Owner("action '", name, "' param '", paramName, "'");
                 var param = Mapping(paramValue, paramOwner);
                 var typeNode = Find(param, "type");
                 string? type = null;
@@ -513,12 +566,8 @@ internal sealed class MetaParser
                         : throw Invalid(typeNode, paramOwner, "type", ParamTypes);
                 }
 
-                var defaultNode = Find(param, "default");
-                parameters[paramName] = new ActionParamMeta(
-                    paramName,
-                    type,
-                    String(param, "description", paramOwner),
-                    defaultNode is null || YamlScalars.IsNull(defaultNode) ? null : JsonValues.Build(w => WriteJson(w, defaultNode, 0)));
+                var description = String(param, "description", paramOwner);
+                parameters[paramName] = new ActionParamMeta(paramName, type, description, ActionDefault(Find(param, "default")));
             }
 
             result[name] = new ActionMeta(
@@ -534,8 +583,22 @@ internal sealed class MetaParser
         return Freeze(result);
     }
 
-    // An untyped YAML value as JSON, resolved the way PyYAML would resolve it for ops.
-    private void WriteJson(Utf8JsonWriter writer, YamlNode node, int depth)
+    // Checks the default now, raising the errors its writing would, and writes it on first read: see
+    // ActionParamMeta.
+    private LazyJson ActionDefault(YamlNode? node)
+    {
+        if (node is null || YamlScalars.IsNull(node))
+        {
+            return default;
+        }
+
+        WriteJson(null, node, 0);
+        return LazyJson.Deferred(() => JsonValues.Build(writer => WriteJson(writer, node, 0)));
+    }
+
+    // An untyped YAML value as JSON, resolved the way PyYAML would resolve it for ops. Without a
+    // writer it only walks the value and raises the errors writing it would raise.
+    private void WriteJson(Utf8JsonWriter? writer, YamlNode node, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -545,19 +608,23 @@ internal sealed class MetaParser
         switch (node)
         {
             case YamlScalarNode scalar:
-                WriteScalar(writer, scalar);
+                if (writer is not null)
+                {
+                    WriteScalar(writer, scalar);
+                }
+
                 break;
             case YamlSequenceNode sequence:
-                writer.WriteStartArray();
+                writer?.WriteStartArray();
                 foreach (var item in sequence.Children)
                 {
                     WriteJson(writer, item, depth + 1);
                 }
 
-                writer.WriteEndArray();
+                writer?.WriteEndArray();
                 break;
             case YamlMappingNode map:
-                writer.WriteStartObject();
+                writer?.WriteStartObject();
                 foreach (var (key, value) in map.Children)
                 {
                     if (key is not YamlScalarNode { Value: { } keyText })
@@ -565,11 +632,11 @@ internal sealed class MetaParser
                         throw Error(key, $"a mapping key is {Show(key)}; expected a string");
                     }
 
-                    writer.WritePropertyName(keyText);
+                    writer?.WritePropertyName(keyText);
                     WriteJson(writer, value, depth + 1);
                 }
 
-                writer.WriteEndObject();
+                writer?.WriteEndObject();
                 break;
             default:
                 throw Error(node, "unsupported YAML node");
@@ -606,7 +673,7 @@ internal sealed class MetaParser
         }
     }
 
-    private IEnumerable<(string Name, YamlNode KeyNode, YamlNode Value)> Entries(YamlMappingNode? map, string where)
+    private IEnumerable<(string Name, YamlNode KeyNode, YamlNode Value)> Entries(YamlMappingNode? map, Owner where)
     {
         if (map is null)
         {
@@ -624,7 +691,7 @@ internal sealed class MetaParser
         }
     }
 
-    private YamlMappingNode? Mapping(YamlNode? node, string what) => node switch
+    private YamlMappingNode? Mapping(YamlNode? node, Owner what) => node switch
     {
         null => null,
         YamlMappingNode map => map,
@@ -632,7 +699,7 @@ internal sealed class MetaParser
         _ => throw Error(node, $"{what} must be a mapping, not {Show(node)}"),
     };
 
-    private string? String(YamlMappingNode? map, string key, string? owner)
+    private string? String(YamlMappingNode? map, string key, Owner owner)
     {
         var node = Find(map, key);
         return node switch
@@ -644,7 +711,7 @@ internal sealed class MetaParser
         };
     }
 
-    private bool Boolean(YamlMappingNode? map, string key, string? owner, bool fallback)
+    private bool Boolean(YamlMappingNode? map, string key, Owner owner, bool fallback)
     {
         var node = Find(map, key);
         if (node is null || YamlScalars.IsNull(node))
@@ -657,7 +724,7 @@ internal sealed class MetaParser
             : throw Invalid(node, owner, key, "true or false");
     }
 
-    private int? Int32(YamlMappingNode? map, string key, string? owner)
+    private int? Int32(YamlMappingNode? map, string key, Owner owner)
     {
         var node = Find(map, key);
         if (node is null || YamlScalars.IsNull(node))
@@ -670,7 +737,7 @@ internal sealed class MetaParser
             : throw Invalid(node, owner, key, "an integer");
     }
 
-    private List<string> StringList(YamlMappingNode? map, string key, string? owner)
+    private List<string> StringList(YamlMappingNode? map, string key, Owner owner)
     {
         var node = Find(map, key);
         if (node is null || YamlScalars.IsNull(node))
@@ -688,7 +755,7 @@ internal sealed class MetaParser
         {
             if (item is not YamlScalarNode { Value: { } text } || YamlScalars.IsNull(item))
             {
-                throw Error(item, $"{(owner is null ? key : $"{key} of {owner}")} must list strings, but has {Show(item)}");
+                throw Error(item, $"{(owner.IsNone ? key : $"{key} of {owner}")} must list strings, but has {Show(item)}");
             }
 
             result.Add(text);
@@ -699,10 +766,10 @@ internal sealed class MetaParser
 
     // "relation 'db' in requires has limit 'one'; expected an integer", or for a non-scalar
     // "... has a sequence as limit; ...". Top-level fields read "'name' is a sequence; ...".
-    private CharmMetaException Invalid(YamlNode node, string? owner, string key, string expected) =>
-        Error(node, (owner, node) switch
+    private CharmMetaException Invalid(YamlNode node, Owner owner, string key, string expected) =>
+        Error(node, (owner.IsNone, node) switch
         {
-            (null, _) => $"'{key}' is {Show(node)}; expected {expected}",
+            (true, _) => $"'{key}' is {Show(node)}; expected {expected}",
             (_, YamlScalarNode) => $"{owner} has {key} {Show(node)}; expected {expected}",
             _ => $"{owner} has {Show(node)} as {key}; expected {expected}",
         });
@@ -711,4 +778,40 @@ internal sealed class MetaParser
         new(node is null
             ? $"{_source}: {message}"
             : $"{_source}, line {node.Start.Line}, column {node.Start.Column}: {message}");
+
+    // What a field belongs to in an error message ("relation 'db' in requires", "action 'a' param
+    // 'p'", "mount 2 of container 'c'"), kept as its parts and joined only when an error is raised,
+    // so that reading a valid file formats no message (and no number: the first int formatted in a
+    // process runs Number's class constructor). A plain string converts to one part.
+    private readonly struct Owner
+    {
+        private readonly string? _first;
+        private readonly int? _number;
+        private readonly string? _second;
+        private readonly string? _third;
+        private readonly string? _fourth;
+        private readonly string? _fifth;
+
+        public Owner(string first, string? second = null, string? third = null, string? fourth = null, string? fifth = null)
+        {
+            _first = first;
+            _second = second;
+            _third = third;
+            _fourth = fourth;
+            _fifth = fifth;
+        }
+
+        public Owner(string first, int number, string second, string third, string fourth)
+            : this(first, second, third, fourth) => _number = number;
+
+        /// <summary>No owner: a top-level field.</summary>
+        public static Owner None => default;
+
+        public bool IsNone => _first is null;
+
+        public static implicit operator Owner(string text) => new(text);
+
+        public override string ToString() =>
+            string.Concat(_first, _number?.ToString(CultureInfo.InvariantCulture), _second, _third, _fourth, _fifth);
+    }
 }

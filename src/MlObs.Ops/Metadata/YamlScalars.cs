@@ -3,13 +3,12 @@
 // we resolve the same way to give charms the same values.
 using System.Globalization;
 using System.Numerics;
-using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace MlObs.Ops.Metadata;
 
-internal static partial class YamlScalars
+internal static class YamlScalars
 {
     private const string StrTag = "tag:yaml.org,2002:str";
     private const string NullTag = "tag:yaml.org,2002:null";
@@ -67,34 +66,7 @@ internal static partial class YamlScalars
     {
         value = BigInteger.Zero;
         var s = text.AsSpan();
-        var negative = false;
-        if (s.Length > 0 && (s[0] == '+' || s[0] == '-'))
-        {
-            negative = s[0] == '-';
-            s = s[1..];
-        }
-
-        int radix;
-        if (s.StartsWith("0b", StringComparison.Ordinal))
-        {
-            radix = 2;
-            s = s[2..];
-        }
-        else if (s.StartsWith("0x", StringComparison.Ordinal))
-        {
-            radix = 16;
-            s = s[2..];
-        }
-        else if (s.Length > 1 && s[0] == '0')
-        {
-            radix = 8;
-            s = s[1..];
-        }
-        else if (s.Length > 0 && char.IsAsciiDigit(s[0]))
-        {
-            radix = 10;
-        }
-        else
+        if (!TryReadIntegerPrefix(ref s, out var negative, out var radix))
         {
             return false;
         }
@@ -107,10 +79,7 @@ internal static partial class YamlScalars
                 continue;
             }
 
-            var digit = char.IsAsciiDigit(c) ? c - '0'
-                : c is >= 'a' and <= 'f' ? c - 'a' + 10
-                : c is >= 'A' and <= 'F' ? c - 'A' + 10
-                : int.MaxValue;
+            var digit = DigitValue(c);
             if (digit >= radix)
             {
                 return false;
@@ -133,18 +102,93 @@ internal static partial class YamlScalars
         return true;
     }
 
-    /// <summary>A YAML 1.1 integer that fits a <see cref="long"/>.</summary>
+    /// <summary>
+    /// A YAML 1.1 integer that fits a <see cref="long"/>: what <see cref="TryParseInteger"/> reads,
+    /// when it is in range. Read without <see cref="BigInteger"/>, whose first use in a process costs
+    /// a dispatch its cold code for every int option and relation limit.
+    /// </summary>
     public static bool TryParseInt64(string text, out long value)
     {
-        if (TryParseInteger(text, out var big) && big >= long.MinValue && big <= long.MaxValue)
+        value = 0;
+        var s = text.AsSpan();
+        if (!TryReadIntegerPrefix(ref s, out var negative, out var radix))
         {
-            value = (long)big;
-            return true;
+            return false;
         }
 
-        value = 0;
-        return false;
+        ulong magnitude = 0;
+        var digits = 0;
+        foreach (var c in s)
+        {
+            if (c == '_')
+            {
+                continue;
+            }
+
+            var digit = DigitValue(c);
+            if (digit >= radix || magnitude > (ulong.MaxValue - (ulong)digit) / (ulong)radix)
+            {
+                // Not an integer, or one too large for a long whatever follows.
+                return false;
+            }
+
+            magnitude = (magnitude * (ulong)radix) + (ulong)digit;
+            digits++;
+        }
+
+        if (digits == 0 || magnitude > (negative ? 1UL << 63 : long.MaxValue))
+        {
+            return false;
+        }
+
+        value = negative ? unchecked(-(long)magnitude) : (long)magnitude;
+        return true;
     }
+
+    // The sign and the radix; leaves s at the digits.
+    private static bool TryReadIntegerPrefix(ref ReadOnlySpan<char> s, out bool negative, out int radix)
+    {
+        negative = false;
+        if (s.Length > 0 && (s[0] == '+' || s[0] == '-'))
+        {
+            negative = s[0] == '-';
+            s = s[1..];
+        }
+
+        if (s.StartsWith("0b", StringComparison.Ordinal))
+        {
+            radix = 2;
+            s = s[2..];
+        }
+        else if (s.StartsWith("0x", StringComparison.Ordinal))
+        {
+            radix = 16;
+            s = s[2..];
+        }
+        else if (s.Length > 1 && s[0] == '0')
+        {
+            radix = 8;
+            s = s[1..];
+        }
+        else if (s.Length > 0 && char.IsAsciiDigit(s[0]))
+        {
+            radix = 10;
+        }
+        else
+        {
+            radix = 0;
+            return false;
+        }
+
+        return true;
+    }
+
+    // A digit's value in any radix up to 16; int.MaxValue for anything else.
+    private static int DigitValue(char c) =>
+        char.IsAsciiDigit(c) ? c - '0'
+        : c is >= 'a' and <= 'f' ? c - 'a' + 10
+        : c is >= 'A' and <= 'F' ? c - 'A' + 10
+        : int.MaxValue;
 
     /// <summary>
     /// YAML 1.1 floats as PyYAML resolves them: a decimal point is required and an exponent needs
@@ -165,7 +209,7 @@ internal static partial class YamlScalars
                 return true;
         }
 
-        if (FloatPattern().IsMatch(text))
+        if (IsFloatSyntax(text))
         {
             return double.TryParse(text.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
         }
@@ -174,6 +218,82 @@ internal static partial class YamlScalars
         return false;
     }
 
-    [GeneratedRegex(@"^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)(?:[eE][-+][0-9]+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex FloatPattern();
+    /// <summary>
+    /// Whether <paramref name="text"/> is a float as PyYAML's resolver writes it, the language of
+    /// <c>^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)(?:[eE][-+][0-9]+)?$</c> in .NET (whose <c>$</c> also
+    /// matches before a final newline). Matched by hand: a regex's first use builds its matcher and
+    /// the regex machinery, a cost every dispatch paid for one float config default.
+    /// </summary>
+    internal static bool IsFloatSyntax(ReadOnlySpan<char> text)
+    {
+        if (text.EndsWith('\n'))
+        {
+            text = text[..^1];
+        }
+
+        var i = 0;
+        if (i < text.Length && text[i] is '-' or '+')
+        {
+            i++;
+        }
+
+        if (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            // [0-9][0-9_]*\.[0-9_]*
+            i = SkipDigitsOrUnderscores(text, i + 1);
+            if (i == text.Length || text[i] != '.')
+            {
+                return false;
+            }
+
+            i = SkipDigitsOrUnderscores(text, i + 1);
+        }
+        else if (i < text.Length && text[i] == '.')
+        {
+            // \.[0-9_]+
+            var start = i + 1;
+            i = SkipDigitsOrUnderscores(text, start);
+            if (i == start)
+            {
+                return false;
+            }
+        }
+        else
+        {
+            return false;
+        }
+
+        if (i < text.Length && text[i] is 'e' or 'E')
+        {
+            // [eE][-+][0-9]+
+            if (i + 1 == text.Length || text[i + 1] is not ('-' or '+'))
+            {
+                return false;
+            }
+
+            var start = i + 2;
+            i = start;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+            }
+
+            if (i == start)
+            {
+                return false;
+            }
+        }
+
+        return i == text.Length;
+    }
+
+    private static int SkipDigitsOrUnderscores(ReadOnlySpan<char> text, int i)
+    {
+        while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '_'))
+        {
+            i++;
+        }
+
+        return i;
+    }
 }

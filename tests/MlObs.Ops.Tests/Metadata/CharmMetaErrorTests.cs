@@ -252,6 +252,34 @@ public sealed class CharmMetaErrorTests
         Assert.Contains("nested too deeply", ex.Message, StringComparison.Ordinal);
     }
 
+    // Action parameter defaults are built only when read, but checked when the file is: the first
+    // error in file order is raised by the read, with the line and column of the offending node.
+    [Theory]
+    [InlineData("p: {default: &loop [*loop]}", "actions.yaml, line 3, column 18: value is nested too deeply (or refers to itself through an alias)")]
+    [InlineData("p: {default: {? [k] : v}}", "actions.yaml, line 3, column 21: a mapping key is a sequence; expected a string")]
+    [InlineData("p: {default: [{a: {? [k] : v}}, {? [j] : w}]}", "actions.yaml, line 3, column 26: a mapping key is a sequence; expected a string")]
+    [InlineData("p: {default: {? {k: 1} : v}, description: [bad]}", "actions.yaml, line 3, column 47: action 'go' param 'p' has a sequence as description; expected a string")]
+    [InlineData("p: {type: thing, default: {? [k] : v}}", "actions.yaml, line 3, column 15: action 'go' param 'p' has type 'thing'; expected one of string, boolean, integer, number, array, object")]
+    [InlineData("p: {default: {? [k] : v}}\n    q: {type: thing}", "actions.yaml, line 3, column 21: a mapping key is a sequence; expected a string")]
+    public void FromLegacy_BadActionParamDefault_RaisedWhenReadAtItsPosition(string param, string expected)
+    {
+        var ex = Assert.Throws<CharmMetaException>(() => CharmMeta.FromLegacy("name: x\n", null, $"go:\n  params:\n    {param}\n"));
+
+        Assert.Equal(expected, ex.Message);
+    }
+
+    [Theory]
+    [InlineData(64, null)]
+    [InlineData(65, "actions.yaml, line 5, column 139: value is nested too deeply (or refers to itself through an alias)")]
+    public void FromLegacy_ActionParamDefaultNestedDeeply_RejectedPast64Levels(int levels, string? expected)
+    {
+        var actions = $"go:\n  params:\n    p:\n      default:\n        {string.Concat(Enumerable.Repeat("- ", levels))}x\n";
+
+        var ex = Record.Exception(() => CharmMeta.FromLegacy("name: x\n", null, actions));
+
+        Assert.Equal(expected, ex?.Message);
+    }
+
     // Shapes a hand-written reader tends to cast or dereference without checking.
     [Theory]
     [InlineData("name: [a]\n")]

@@ -328,18 +328,96 @@ public sealed class CharmMetaParseTests
         for (var round = 0; round < 20; round++)
         {
             var option = CharmMeta.FromLegacy("name: x\n", "options:\n  greeting: {type: string, default: \"hello, world\"}\n", null).Config["greeting"];
-            using var start = new Barrier(8);
-            var seen = new string?[8];
-            var threads = Enumerable.Range(0, 8).Select(i => new Thread(() =>
-            {
-                start.SignalAndWait();
-                seen[i] = option.Default?.GetString();
-            })).ToList();
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
+
+            var seen = ReadOnManyThreadsAtOnce(() => option.Default?.GetString());
 
             Assert.All(seen, value => Assert.Equal("hello, world", value));
         }
+    }
+
+    [Fact]
+    public void FromCharmcraftYaml_ValidMetadata_BuildsNoDefaultUntilOneIsRead()
+    {
+        var meta = CharmMeta.FromCharmcraftYaml(MetadataFixtures.CharmcraftYaml);
+        var options = meta.Config.Values.ToList();
+        var parameters = meta.Actions.Values.SelectMany(a => a.Params.Values).ToList();
+
+        Assert.All(options, option => Assert.False(option.IsDefaultBuilt, option.Name));
+        Assert.All(parameters, param => Assert.False(param.IsDefaultBuilt, param.Name));
+
+        var level = meta.Actions["snapshot"].Params["level"];
+        Assert.Equal(6, level.Default!.Value.GetInt32());
+        Assert.True(level.IsDefaultBuilt);
+        Assert.Single(parameters, param => param.IsDefaultBuilt);
+        Assert.All(options, option => Assert.False(option.IsDefaultBuilt, option.Name));
+    }
+
+    [Fact]
+    public void ActionParamDefaults_BuiltOnFirstRead_EqualTheSameValuesBuiltDirectly()
+    {
+        var expected = new Dictionary<string, string?>
+        {
+            ["nested"] = """{"a":[1,2.5,true,"q",null,".inf"],"b":{"c":"0755"},"d":493}""",
+            ["text"] = "\"quote \\\" back \\\\ é\"",
+            ["big"] = "123456789012345678901234567890",
+            ["none"] = null,
+        };
+        foreach (var (name, json) in expected)
+        {
+            var lazy = ParseParams()[name];
+            Assert.False(lazy.IsDefaultBuilt, name);
+            var built = new ActionParamMeta(name, lazy.Type, lazy.Description, json is null ? null : JsonDocument.Parse(json).RootElement.Clone());
+
+            // Compared before and after the lazy one is built, both ways, and through `with`.
+            Assert.Equal(built, lazy);
+            Assert.Equal(lazy, ParseParams()[name]);
+            Assert.Equal(ParseParams()[name], built);
+            Assert.Equal(built.GetHashCode(), ParseParams()[name].GetHashCode());
+            Assert.Equal(built, ParseParams()[name] with { Description = lazy.Description });
+            Assert.NotEqual(built, ParseParams()[name] with { Default = JsonDocument.Parse("[0]").RootElement.Clone() });
+        }
+
+        Assert.Equal("""{"a":[1,2.5,true,"q",null,".inf"],"b":{"c":"0755"},"d":493}""", ParseParams()["nested"].Default!.Value.GetRawText());
+        Assert.Equal("quote \" back \\ é", ParseParams()["text"].Default!.Value.GetString());
+        var (paramName, type, description, fallback) = ParseParams()["big"];
+        Assert.Equal(("big", "integer", "A big one.", "123456789012345678901234567890"), (paramName, type, description, fallback!.Value.GetRawText()));
+
+        static IReadOnlyDictionary<string, ActionParamMeta> ParseParams() => CharmMeta.FromLegacy("name: x\n", null, """
+            go:
+              params:
+                nested: {type: object, default: {a: [1, 2.5, yes, "q", ~, .inf], b: {c: "0755"}, d: 0755}}
+                text: {type: string, default: "quote \" back \\ é"}
+                big: {type: integer, description: A big one., default: 123456789012345678901234567890}
+                none: {type: string}
+            """).Actions["go"].Params;
+    }
+
+    [Fact]
+    public void ActionParamDefault_ReadFromManyThreadsAtOnce_IsTheSameValueEverywhere()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var param = CharmMeta.FromLegacy("name: x\n", null, "go:\n  params:\n    p: {default: [a, {b: 1}]}\n").Actions["go"].Params["p"];
+
+            var seen = ReadOnManyThreadsAtOnce(() => param.Default?.GetRawText());
+
+            Assert.All(seen, value => Assert.Equal("""["a",{"b":1}]""", value));
+        }
+    }
+
+    // Eight threads released together each read once; what each saw.
+    private static string?[] ReadOnManyThreadsAtOnce(Func<string?> read)
+    {
+        using var start = new Barrier(8);
+        var seen = new string?[8];
+        var threads = Enumerable.Range(0, 8).Select(i => new Thread(() =>
+        {
+            start.SignalAndWait();
+            seen[i] = read();
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return seen;
     }
 
     private sealed class TempDir : IDisposable
