@@ -21,7 +21,8 @@ public sealed class HookToolServer : IAsyncDisposable
     private readonly string? _ownedDirectory;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, Socket> _connections = new();
-    private readonly Task _acceptLoop;
+    // Set when the thread waiting for the next connection finds the listener closed.
+    private readonly TaskCompletionSource _accepting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private HookToolServer(
         Func<HookToolCall, CancellationToken, Task<HookToolReply>> handler,
@@ -33,7 +34,7 @@ public sealed class HookToolServer : IAsyncDisposable
         _listener = listener;
         SocketPath = socketPath;
         _ownedDirectory = ownedDirectory;
-        _acceptLoop = AcceptLoopAsync(_stopping.Token);
+        StartConnectionThread();
     }
 
     /// <summary>The unix socket the server listens on: <c>JUJU_AGENT_SOCKET_ADDRESS</c> for the tools.</summary>
@@ -99,7 +100,7 @@ public sealed class HookToolServer : IAsyncDisposable
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
-        await _acceptLoop.ConfigureAwait(false);
+        await _accepting.Task.ConfigureAwait(false);
 
         // A connection's thread blocks in recv(2); shutting its socket down wakes it with an end of stream.
         foreach (var socket in _connections.Values)
@@ -126,69 +127,63 @@ public sealed class HookToolServer : IAsyncDisposable
         }
     }
 
-    private async Task AcceptLoopAsync(CancellationToken cancellationToken)
+    // One thread per connection, as Juju's agent serves each on a goroutine of its own: a thread waits in accept(2)
+    // and serves the connection it gets on the spot, after starting the thread that waits for the next one. A call
+    // is thus answered without waiting for the socket engine and the thread pool to pass the connection along, or
+    // for a thread to be created for it. mlobs-jujuc makes one call per connection (two when the tool wants stdin);
+    // a charm's in-process client makes all of a hook's on one.
+    private void StartConnectionThread() =>
+        new Thread(AcceptAndServe) { IsBackground = true, Name = "hook-tool connection" }.Start();
+
+    private void AcceptAndServe()
     {
-        while (!cancellationToken.IsCancellationRequested)
+        Socket client;
+        while (true)
         {
-            Socket client;
             try
             {
-                client = await _listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+                client = _listener.Accept();
+                break;
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                if (cancellationToken.IsCancellationRequested)
+                if (_stopping.IsCancellationRequested)
                 {
+                    _accepting.TrySetResult();
                     return;
                 }
 
-                continue;
+                // A failed accept (a connection reset before it was taken, no descriptors left): wait a moment, go on.
+                Thread.Sleep(10);
             }
-
-            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _connections.TryAdd(finished.Task, client);
-            Serve(client, finished, cancellationToken);
         }
-    }
 
-    // One connection: net/rpc calls one after another until the client hangs up. mlobs-jujuc makes
-    // one call (two when the tool wants stdin); a charm's in-process client makes all of a hook's.
-    // Juju's agent answers each on a goroutine of its own within about 0.1 ms; here each connection
-    // gets a thread of its own with blocking reads and writes, so a call is answered without waiting
-    // for the socket engine and the thread pool to pass it along.
-    private void Serve(Socket client, TaskCompletionSource finished, CancellationToken cancellationToken)
-    {
-        var thread = new Thread(() =>
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _connections.TryAdd(finished.Task, client);
+        StartConnectionThread();
+        Exception? failure = null;
+        try
         {
-            Exception? failure = null;
-            try
-            {
-                // Every read and write of the blocking stream completes at once, so this runs on this
-                // thread to the end unless the handler itself goes asynchronous.
-                ServeAsync(client, cancellationToken).GetAwaiter().GetResult();
-            }
+            // Every read and write of the blocking stream completes at once, so this runs on this
+            // thread to the end unless the handler itself goes asynchronous.
+            ServeAsync(client, _stopping.Token).GetAwaiter().GetResult();
+        }
 #pragma warning disable CA1031 // Handed to DisposeAsync, which throws it, as the awaited task did before.
-            catch (Exception e)
+        catch (Exception e)
 #pragma warning restore CA1031
-            {
-                failure = e;
-            }
-
-            _connections.TryRemove(finished.Task, out _);
-            if (failure is null)
-            {
-                finished.SetResult();
-            }
-            else
-            {
-                finished.SetException(failure);
-            }
-        })
         {
-            IsBackground = true,
-            Name = "hook-tool connection",
-        };
-        thread.Start();
+            failure = e;
+        }
+
+        _connections.TryRemove(finished.Task, out _);
+        if (failure is null)
+        {
+            finished.SetResult();
+        }
+        else
+        {
+            finished.SetException(failure);
+        }
     }
 
     private async Task ServeAsync(Socket client, CancellationToken cancellationToken)
