@@ -100,7 +100,7 @@ internal sealed class AgentSocketHookRunner(AgentSocketSettings settings, IHookC
             List<JujucRequest> calls = opening ? [JujucRpcClient.ProbeRequest(settings.ContextId)] : [];
             foreach (var read in reads)
             {
-                calls.Add(ToCall(read) with { Stdin = null });
+                calls.Add(ToCall(read));
             }
 
             _stream!.CancellationToken = cancellationToken;
